@@ -1,0 +1,2 @@
+// The `trawler/sdk` export: what spiders import.
+export * from "@trawler/sdk";
