@@ -1,0 +1,43 @@
+// The HTTP application: API routes, OpenAPI document and page, error shape.
+
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { ApiContext } from "./context.ts";
+import { installErrorHandling } from "./errors.ts";
+import { healthRoutes, VERSION } from "./routes/health.ts";
+import { projectRoutes } from "./routes/projects.ts";
+import { versionRoutes } from "./routes/versions.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { jobDataRoutes } from "./routes/jobData.ts";
+
+export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    // Slow or trickling clients are cut off instead of holding sockets forever.
+    requestTimeout: 120_000,
+    connectionTimeout: 0,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandling(app);
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    return payload;
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Trawler API", version: VERSION, description: "Deploy spiders, schedule jobs, read their logs, items, requests and stats." },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes(ctx));
+  await app.register(projectRoutes(ctx));
+  await app.register(versionRoutes(ctx));
+  await app.register(jobRoutes(ctx));
+  await app.register(jobDataRoutes(ctx));
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,134 @@
+// One typed table of settings: each has an environment variable, a default and a parser.
+// Precedence: explicit overrides (CLI flags) > environment > default. An invalid value stops start-up.
+
+import os from "node:os";
+import path from "node:path";
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  slots: number;
+  nodeName: string;
+  leaseTtlMs: number;
+  heartbeatMs: number;
+  pollMs: number;
+  cancelTimeoutMs: number;
+  maxItemBytes: number;
+  maxUploadBytes: number;
+  maxArchiveBytes: number;
+  logLevel: string;
+  demo: boolean;
+}
+
+type Parser<T> = (raw: string) => T;
+
+interface Setting<T> {
+  env: string;
+  default: () => T;
+  parse: Parser<T>;
+  doc: string;
+}
+
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> =>
+  (raw) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
+    return n;
+  };
+const text: Parser<string> = (raw) => raw;
+const bool: Parser<boolean> = (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error("must be true or false");
+};
+
+export const SETTINGS: { [K in keyof Config]: Setting<Config[K]> } = {
+  host: { env: "TRAWLER_HOST", default: () => "127.0.0.1", parse: text, doc: "address the server listens on" },
+  port: { env: "TRAWLER_PORT", default: () => 6800, parse: integer(0, 65535), doc: "HTTP port" },
+  dataDir: {
+    env: "TRAWLER_DATA_DIR",
+    default: () => path.resolve("trawler-data"),
+    parse: (raw) => path.resolve(raw),
+    doc: "SQLite database, project versions and job directories",
+  },
+  databaseUrl: {
+    env: "TRAWLER_DATABASE_URL",
+    default: () => undefined,
+    parse: (raw) => {
+      if (raw === "") return undefined;
+      if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error("must be a postgres:// URL (or empty for SQLite)");
+      return raw;
+    },
+    doc: "PostgreSQL URL; empty means SQLite in the data directory",
+  },
+  slots: {
+    env: "TRAWLER_SLOTS",
+    default: () => 4 * os.availableParallelism(),
+    parse: integer(0, 1024),
+    doc: "jobs this node runs at once (0: run no jobs)",
+  },
+  nodeName: { env: "TRAWLER_NODE_NAME", default: () => os.hostname(), parse: text, doc: "this node's name" },
+  leaseTtlMs: { env: "TRAWLER_LEASE_TTL_MS", default: () => 30_000, parse: integer(1000), doc: "job lease length" },
+  heartbeatMs: {
+    env: "TRAWLER_HEARTBEAT_MS",
+    default: () => 5_000,
+    parse: integer(100),
+    doc: "how often a worker renews its leases",
+  },
+  pollMs: {
+    env: "TRAWLER_POLL_MS",
+    default: () => 1_000,
+    parse: integer(50),
+    doc: "fallback queue poll when no wake-up arrives",
+  },
+  cancelTimeoutMs: {
+    env: "TRAWLER_CANCEL_TIMEOUT_MS",
+    default: () => 5 * 60_000,
+    parse: integer(0),
+    doc: "grace after a cancel before the spider's process group is killed (outcome cancel_timeout)",
+  },
+  maxItemBytes: {
+    env: "TRAWLER_MAX_ITEM_BYTES",
+    default: () => 1024 * 1024,
+    parse: integer(1024),
+    doc: "largest item kept; larger ones are dropped with an error log line",
+  },
+  maxUploadBytes: {
+    env: "TRAWLER_MAX_UPLOAD_BYTES",
+    default: () => 50 * 1024 * 1024,
+    parse: integer(1024),
+    doc: "largest archive upload",
+  },
+  maxArchiveBytes: {
+    env: "TRAWLER_MAX_ARCHIVE_BYTES",
+    default: () => 200 * 1024 * 1024,
+    parse: integer(1024),
+    doc: "largest unpacked project version",
+  },
+  logLevel: { env: "TRAWLER_LOG_LEVEL", default: () => "info", parse: text, doc: "server log level (pino)" },
+  demo: { env: "TRAWLER_DEMO", default: () => false, parse: bool, doc: "deploy the demo project and site on start" },
+};
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Partial<Record<keyof Config, unknown>> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [keyof Config, Setting<unknown>][]) {
+    if (overrides[key] !== undefined) {
+      out[key] = overrides[key];
+      continue;
+    }
+    const raw = env[setting.env];
+    if (raw === undefined) {
+      out[key] = setting.default();
+      continue;
+    }
+    try {
+      out[key] = setting.parse(raw);
+    } catch (err) {
+      throw new Error(`Invalid ${setting.env}=${JSON.stringify(raw)}: ${(err as Error).message}`);
+    }
+  }
+  return out as Config;
+}

@@ -1,0 +1,47 @@
+// `trawler serve --demo` (what `npm start` runs): serves the demo shop, deploys the bundled demo
+// project when it is missing or changed, and schedules one crawl the first time so a new user
+// sees a job with items at once.
+
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { Store } from "../store/database.ts";
+import { createProject, DEFAULT_ORGANIZATION, ensureOrganization, getVersionSpider } from "../store/projects.ts";
+import { deployDirectory } from "../versions.ts";
+import { enqueue } from "../queue/sql/enqueue.ts";
+import type { QueueEvents } from "../runner/worker.ts";
+import { registerShopSite } from "./shopSite.ts";
+
+export const DEMO_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../examples/demo");
+
+export async function installDemo(app: FastifyInstance, store: Store, config: Config, events: QueueEvents, log: Logger): Promise<void> {
+  registerShopSite(app);
+  const org = await ensureOrganization(store, DEFAULT_ORGANIZATION);
+  let project = await store.db.selectFrom("projects").selectAll().where("organization_id", "=", org.id).where("name", "=", "demo").executeTakeFirst();
+  const isNew = !project;
+  project ??= await createProject(store, org.id, "demo");
+  const current = project.current_version_id
+    ? await store.db.selectFrom("versions").select("sha256").where("id", "=", project.current_version_id).executeTakeFirst()
+    : undefined;
+  const version = await deployDirectory(store, config, project, DEMO_PROJECT_DIR, "demo");
+  if (current?.sha256 === version.sha256) {
+    // Unchanged: drop the duplicate we just made rather than piling up identical versions.
+    await store.db.updateTable("projects").set({ current_version_id: project.current_version_id }).where("id", "=", project.id).execute();
+  }
+  log.info({ project: project.id, spiders: version.spiders }, "demo project ready");
+  if (isNew) {
+    const spider = await getVersionSpider(store, project.id, version.id, "shop");
+    await enqueue(store, {
+      projectId: project.id,
+      spiderId: spider.id,
+      versionId: version.id,
+      priority: 2,
+      args: { start_url: `http://127.0.0.1:${config.port}/demo/shop/` },
+      settings: {},
+      tags: ["demo"],
+    });
+    events.emit("enqueued");
+  }
+}

@@ -1,0 +1,74 @@
+// Streams a job's items as CSV, JSON or JSON lines, a page at a time with keyset reads, so
+// memory stays constant whatever the job's size. CSV columns are the union of item fields in
+// first-seen order; cells that a spreadsheet would run as a formula are neutralised.
+
+import type { Writable } from "node:stream";
+import { once } from "node:events";
+import { stringify } from "csv-stringify/sync";
+import type { Store } from "../store/database.ts";
+import { itemFields, listItems } from "../store/jobs.ts";
+
+export type ExportFormat = "csv" | "json" | "jsonl";
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+  jsonl: "application/x-ndjson; charset=utf-8",
+};
+
+const PAGE = 2000;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A cell value as text: nested values as JSON, formula-like text prefixed with `'`. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function pick(data: string, fields: string[] | undefined): string {
+  if (!fields) return data;
+  const obj = JSON.parse(data) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f in obj) out[f] = obj[f];
+  return JSON.stringify(out);
+}
+
+export async function exportItems(
+  store: Store,
+  jobId: number,
+  format: ExportFormat,
+  out: Writable,
+  fields?: string[],
+): Promise<number> {
+  const columns = format === "csv" ? (fields ?? (await itemFields(store, jobId))) : undefined;
+  let count = 0;
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, "drain");
+  };
+  if (format === "csv") await write(stringify([columns!.map(csvCell)]));
+  if (format === "json") await write("[");
+  for (let after = 0; ; ) {
+    const rows = await listItems(store, jobId, after, PAGE);
+    if (rows.length === 0) break;
+    after = Number(rows[rows.length - 1]!.seq);
+    let chunk: string;
+    if (format === "csv") {
+      chunk = stringify(
+        rows.map((r) => {
+          const obj = JSON.parse(r.data) as Record<string, unknown>;
+          return columns!.map((c) => csvCell(obj[c]));
+        }),
+      );
+    } else if (format === "jsonl") {
+      chunk = rows.map((r) => pick(r.data, fields)).join("\n") + "\n";
+    } else {
+      chunk = (count === 0 ? "\n" : ",\n") + rows.map((r) => pick(r.data, fields)).join(",\n");
+    }
+    count += rows.length;
+    await write(chunk);
+    if (rows.length < PAGE) break;
+  }
+  if (format === "json") await write(count === 0 ? "]\n" : "\n]\n");
+  return count;
+}

@@ -1,0 +1,51 @@
+// Ends a run: moves a running job to `finished` (or `paused`/`pending` for pause and requeue)
+// with its outcome, but only if the attempt is still current — a worker that lost its lease
+// cannot overwrite what the reaper or another node decided. Returns false when refused.
+
+import type { Store } from "../../store/database.ts";
+
+export interface RunEnd {
+  jobId: number;
+  attempt: number;
+  outcome: string | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  nextState?: "finished" | "paused" | "pending";
+}
+
+export async function complete(store: Store, end: RunEnd): Promise<boolean> {
+  const nextState = end.nextState ?? "finished";
+  return store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable("jobs")
+      .set({
+        state: nextState,
+        outcome: nextState === "finished" ? end.outcome : null,
+        finished_at: nextState === "finished" ? store.now() : null,
+        queued_at: store.now(),
+        exit_code: end.exitCode,
+        exit_signal: end.exitSignal,
+        lease_expires_at: null,
+        pid: null,
+      })
+      .where("id", "=", end.jobId)
+      .where("attempt", "=", end.attempt)
+      .where("state", "=", "running")
+      .returning(["id", "items_count"])
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx
+      .updateTable("job_runs")
+      .set({
+        finished_at: store.now(),
+        exit_code: end.exitCode,
+        exit_signal: end.exitSignal,
+        outcome: end.outcome,
+        items: row.items_count,
+      })
+      .where("job_id", "=", end.jobId)
+      .where("attempt", "=", end.attempt)
+      .execute();
+    return true;
+  });
+}

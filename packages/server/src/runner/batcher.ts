@@ -1,0 +1,119 @@
+// Collects a run's items, log lines, requests and stats and commits them in batches, one
+// transaction each. While a commit is in flight new rows keep collecting; past `highWater`
+// buffered rows the sources are asked to pause, so a fast spider is slowed by the pipe's own
+// back-pressure instead of growing the worker's memory.
+
+import { isEmpty, StaleAttemptError, writeBatch, type IngestBatch } from "../store/ingest.ts";
+import type { Store } from "../store/database.ts";
+
+export interface BatcherOptions {
+  flushRows: number;
+  flushMs: number;
+  highWater: number;
+  onPause(): void;
+  onResume(): void;
+  onStale(err: StaleAttemptError): void;
+  onError(err: unknown): void;
+}
+
+export class Batcher {
+  private batch: IngestBatch;
+  private knownFields = new Set<string>();
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private stale = false;
+  private rows = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly jobId: number,
+    private readonly attempt: number,
+    private readonly opts: BatcherOptions,
+  ) {
+    this.batch = this.empty();
+  }
+
+  addItem(json: string, fields: string[]): void {
+    this.batch.items.push(json);
+    for (const f of fields)
+      if (!this.knownFields.has(f)) {
+        this.knownFields.add(f);
+        this.batch.newFields.push(f);
+      }
+    this.added();
+  }
+
+  dropItem(): void {
+    this.batch.itemsDropped++;
+  }
+
+  addLog(level: number, message: string, time = Date.now()): void {
+    this.batch.logs.push({ time: Math.trunc(time), level, message });
+    this.added();
+  }
+
+  addRequest(r: IngestBatch["requests"][number]): void {
+    this.batch.requests.push(r);
+    this.added();
+  }
+
+  setStats(data: string): void {
+    this.batch.stats = { data };
+    this.schedule();
+  }
+
+  /** Commits everything collected so far; resolves when it is durable. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (isEmpty(this.batch) || this.stale) return;
+    const batch = this.batch;
+    this.batch = this.empty();
+    this.rows = 0;
+    this.flushing = writeBatch(this.store, batch)
+      .catch((err: unknown) => {
+        if (err instanceof StaleAttemptError) {
+          this.stale = true;
+          this.opts.onStale(err);
+        } else this.opts.onError(err);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.rows >= this.opts.flushRows) void this.flush();
+        else if (this.paused && this.rows < this.opts.highWater) {
+          this.paused = false;
+          this.opts.onResume();
+        }
+      });
+    await this.flushing;
+  }
+
+  private added(): void {
+    this.rows++;
+    if (this.rows >= this.opts.flushRows && !this.flushing) void this.flush();
+    else this.schedule();
+    if (!this.paused && this.rows >= this.opts.highWater) {
+      this.paused = true;
+      this.opts.onPause();
+    }
+  }
+
+  private schedule(): void {
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+  }
+
+  private empty(): IngestBatch {
+    return {
+      jobId: this.jobId,
+      attempt: this.attempt,
+      items: [],
+      logs: [],
+      requests: [],
+      newFields: [],
+      itemsDropped: 0,
+      stats: null,
+    };
+  }
+}

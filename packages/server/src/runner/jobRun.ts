@@ -1,0 +1,275 @@
+// One run of a claimed job: start the spider under the process contract, ingest its channel
+// and output, and record how it ended. Every write names the run's attempt; once the lease is
+// lost the run kills its spider and writes nothing more.
+
+import fs from "node:fs";
+import path from "node:path";
+import { LOG_LEVELS, MAX_LINE_BYTES, OUTCOMES, formatJobKey, parseChannelLine, spiderEnv } from "@trawler/core";
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
+import type { Store } from "../store/database.ts";
+import { complete } from "../queue/sql/complete.ts";
+import type { JobRow } from "../queue/sql/claim.ts";
+import { Batcher } from "./batcher.ts";
+import { openFifoChannel, type FifoChannel } from "./fifo.ts";
+import { baseEnv, spiderArgv, type SpiderEntry } from "./launch.ts";
+import { LineSplitter } from "./lineSplitter.ts";
+import { groupAlive, startSpiderProcess, type ExitStatus, type SpiderProcess } from "./spiderProcess.ts";
+
+const STDOUT_MAX_LINE = 64 * 1024;
+const DRAIN_TIMEOUT_MS = 5_000;
+
+export interface RunContext {
+  store: Store;
+  config: Config;
+  log: Logger;
+}
+
+export class JobRun {
+  readonly key: string;
+  private proc: SpiderProcess | undefined;
+  private batcher: Batcher;
+  private finOutcome: string | undefined;
+  private cancel: { killTimer?: NodeJS.Timeout; killed: boolean } | undefined;
+  private leaseLost = false;
+  private channel: FifoChannel | undefined;
+  private drained: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: RunContext,
+    readonly job: JobRow,
+  ) {
+    this.key = formatJobKey({ project: job.project_id, spider: job.spider_id, number: job.number });
+    this.batcher = new Batcher(ctx.store, job.id, job.attempt, {
+      flushRows: 2000,
+      flushMs: 50,
+      highWater: 20_000,
+      onPause: () => this.setPaused(true),
+      onResume: () => this.setPaused(false),
+      onStale: () => this.loseLease(),
+      onError: (err) => ctx.log.error({ err, job: this.key }, "could not store a batch"),
+    });
+  }
+
+  get attempt(): number {
+    return this.job.attempt;
+  }
+
+  /** Runs the job to its end. Never throws: every failure becomes the job's outcome. */
+  async execute(): Promise<void> {
+    let status: ExitStatus = { code: null, signal: null };
+    try {
+      status = await this.startAndWait();
+    } catch (err) {
+      this.batcher.addLog(LOG_LEVELS.ERROR, `Could not start the spider: ${(err as Error).message}`);
+      status = { code: 127, signal: null };
+    }
+    await this.batcher.flush();
+    this.channel?.close();
+    if (this.leaseLost) return;
+    const outcome = this.decideOutcome(status);
+    const ok = await complete(this.ctx.store, {
+      jobId: this.job.id,
+      attempt: this.job.attempt,
+      outcome,
+      exitCode: status.code,
+      exitSignal: status.signal,
+    }).catch((err: unknown) => {
+      this.ctx.log.error({ err, job: this.key }, "could not record the end of a run");
+      return false;
+    });
+    this.ctx.log.info({ job: this.key, attempt: this.job.attempt, outcome, recorded: ok }, "job run ended");
+  }
+
+  /** Graceful stop: SIGINT to the group, then SIGKILL after the grace period. */
+  requestCancel(graceMs = this.ctx.config.cancelTimeoutMs): void {
+    if (this.cancel) return;
+    this.cancel = { killed: false };
+    this.batcher.addLog(LOG_LEVELS.INFO, `Cancel requested: stopping the spider (grace ${Math.round(graceMs / 1000)} s)`);
+    this.proc?.signal("SIGINT");
+    this.cancel.killTimer = setTimeout(() => {
+      if (!this.cancel) return;
+      this.cancel.killed = true;
+      this.proc?.signal("SIGKILL");
+    }, graceMs);
+  }
+
+  /** The lease is gone (reaped or taken over): stop at once and write nothing more. */
+  loseLease(): void {
+    if (this.leaseLost) return;
+    this.leaseLost = true;
+    this.ctx.log.warn({ job: this.key, attempt: this.job.attempt }, "lease lost; killing the spider");
+    this.proc?.signal("SIGKILL");
+  }
+
+  private async startAndWait(): Promise<ExitStatus> {
+    const { store, config } = this.ctx;
+    const spider = await store.db
+      .selectFrom("version_spiders as vs")
+      .innerJoin("spiders as s", "s.id", "vs.spider_id")
+      .innerJoin("versions as v", "v.id", "vs.version_id")
+      .select(["s.name", "vs.runtime", "vs.entry", "v.path"])
+      .where("vs.version_id", "=", this.job.version_id)
+      .where("vs.spider_id", "=", this.job.spider_id)
+      .executeTakeFirstOrThrow();
+    const entry = JSON.parse(spider.entry) as SpiderEntry;
+    const argv = spiderArgv(spider.runtime, entry, spider.name, spider.path);
+    const jobDir = path.join(config.dataDir, "jobs", String(this.job.id));
+    const runDir = path.join(config.dataDir, "run");
+    fs.mkdirSync(jobDir, { recursive: true });
+    fs.mkdirSync(runDir, { recursive: true });
+    this.channel = await openFifoChannel(path.join(runDir, `${this.job.id}-${this.job.attempt}.fifo`));
+    const env = {
+      ...baseEnv(),
+      ...(entry.env ?? {}),
+      ...spiderEnv({
+        jobKey: this.key,
+        spider: spider.name,
+        args: JSON.parse(this.job.args) as Record<string, string>,
+        settings: JSON.parse(this.job.settings) as Record<string, unknown>,
+        jobDir,
+        fifo: this.channel.path,
+        attempt: this.job.attempt,
+      }),
+    };
+    const channelDone = new Promise<void>((resolve) => (this.drained = resolve));
+    const channelLines = new LineSplitter(
+      {
+        line: (text, bytes) => this.onChannelLine(text, bytes),
+        oversize: (prefix, bytes) => this.onOversizeChannelLine(prefix, bytes),
+      },
+      MAX_LINE_BYTES,
+    );
+    this.channel.socket.on("data", (chunk: Buffer) => channelLines.push(chunk));
+
+    const proc = startSpiderProcess(argv, { cwd: spider.path, env });
+    this.proc = proc;
+    if (this.cancel) proc.signal("SIGINT");
+    if (this.leaseLost) proc.signal("SIGKILL");
+    const outputs = [
+      this.pipeOutput(proc.child.stdout, LOG_LEVELS.INFO),
+      this.pipeOutput(proc.child.stderr, LOG_LEVELS.ERROR),
+    ];
+    await store.db
+      .updateTable("jobs")
+      .set({ pid: proc.pid })
+      .where("id", "=", this.job.id)
+      .where("attempt", "=", this.job.attempt)
+      .execute();
+    await store.db
+      .updateTable("job_runs")
+      .set({ pid: proc.pid })
+      .where("job_id", "=", this.job.id)
+      .where("attempt", "=", this.job.attempt)
+      .execute();
+
+    const status = await proc.exited;
+    if (this.cancel?.killTimer) clearTimeout(this.cancel.killTimer);
+    // Whatever the spider left behind in its group (grandchildren) does not outlive the run.
+    if (groupAlive(proc.pid)) proc.signal("SIGKILL");
+    this.channel.socket.resume();
+    this.channel.writeMarker();
+    await withTimeout(Promise.all([channelDone, ...outputs]), DRAIN_TIMEOUT_MS);
+    channelLines.end();
+    if (status.code === 127 && status.signal === null && !proc.child.pid)
+      this.batcher.addLog(LOG_LEVELS.ERROR, `Could not start ${JSON.stringify(argv[0])}: command not found`);
+    const how = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
+    this.batcher.addLog(status.code === 0 ? LOG_LEVELS.INFO : LOG_LEVELS.ERROR, `Spider process ended: ${how}`);
+    return status;
+  }
+
+  private pipeOutput(stream: NodeJS.ReadableStream | null, level: number): Promise<void> {
+    if (!stream) return Promise.resolve();
+    const lines = new LineSplitter(
+      {
+        line: (text) => this.batcher.addLog(level, text),
+        oversize: (prefix, bytes) => this.batcher.addLog(level, `${prefix} [line truncated: ${bytes} bytes]`),
+      },
+      STDOUT_MAX_LINE,
+      STDOUT_MAX_LINE,
+    );
+    stream.on("data", (chunk: Buffer) => lines.push(chunk));
+    return new Promise((resolve) => {
+      stream.once("end", () => {
+        lines.end();
+        resolve();
+      });
+      stream.once("error", () => resolve());
+    });
+  }
+
+  private onChannelLine(text: string, bytes: number): void {
+    if (text.length === 0) return;
+    if (text === this.channel?.marker) {
+      this.drained?.();
+      return;
+    }
+    const msg = parseChannelLine(text);
+    switch (msg.type) {
+      case "ITM":
+        if (msg.bytes > this.ctx.config.maxItemBytes) return this.dropItem(msg.bytes);
+        this.batcher.addItem(text.startsWith("{") ? text : text.slice(4), Object.keys(msg.item));
+        return;
+      case "LOG":
+        this.batcher.addLog(msg.log.level, msg.log.message, msg.log.time);
+        return;
+      case "REQ": {
+        const r = msg.request;
+        this.batcher.addRequest({
+          url: r.url,
+          method: r.method,
+          status: r.status,
+          size: r.rs,
+          duration: r.duration,
+          time: Math.trunc(r.time),
+          parent: r.parent ?? null,
+          fingerprint: r.fp ?? null,
+        });
+        return;
+      }
+      case "STA":
+        this.batcher.setStats(JSON.stringify(msg.stats));
+        return;
+      case "FIN":
+        this.finOutcome = msg.outcome;
+        return;
+      case "invalid":
+        this.batcher.addLog(LOG_LEVELS.WARNING, `Malformed channel line (${bytes} bytes) ignored: ${msg.reason}: ${msg.sample}`);
+    }
+  }
+
+  private onOversizeChannelLine(prefix: string, bytes: number): void {
+    if (prefix.startsWith("ITM ") || prefix.startsWith("{")) return this.dropItem(bytes);
+    this.batcher.addLog(LOG_LEVELS.WARNING, `Channel line of ${bytes} bytes over the ${MAX_LINE_BYTES}-byte limit ignored: ${prefix}…`);
+  }
+
+  private dropItem(bytes: number): void {
+    this.batcher.dropItem();
+    this.batcher.addLog(
+      LOG_LEVELS.ERROR,
+      `Item of ${bytes} bytes dropped: larger than the ${this.ctx.config.maxItemBytes}-byte item limit (TRAWLER_MAX_ITEM_BYTES)`,
+    );
+  }
+
+  private setPaused(paused: boolean): void {
+    const streams = [this.channel?.socket, this.proc?.child.stdout, this.proc?.child.stderr];
+    for (const s of streams) if (paused) s?.pause();
+    else s?.resume();
+  }
+
+  private decideOutcome(status: ExitStatus): string {
+    if (this.cancel) return this.cancel.killed ? OUTCOMES.cancelTimeout : OUTCOMES.cancelled;
+    if (this.finOutcome) return this.finOutcome;
+    return status.code === 0 ? OUTCOMES.finished : OUTCOMES.failed;
+  }
+}
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void p.then(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}

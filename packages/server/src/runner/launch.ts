@@ -1,0 +1,35 @@
+// How a spider of a deployed version is started: an SDK spider runs on the worker's own copy of
+// the SDK (a deployed project does not install it); a manifest spider runs its argv as given,
+// never through a shell.
+
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SDK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../sdk");
+export const SDK_REGISTER = path.join(SDK_DIR, "loader/register.mjs");
+export const SDK_RUN_SPIDER = path.join(SDK_DIR, "src/bin/run-spider.ts");
+
+export interface SpiderEntry {
+  file?: string;
+  command?: string[];
+  className?: string;
+  env?: Record<string, string>;
+}
+
+export function spiderArgv(runtime: string, entry: SpiderEntry, spiderName: string, versionDir: string): string[] {
+  if (runtime === "sdk") {
+    if (!entry.file) throw new Error(`SDK spider ${spiderName} has no file`);
+    return [process.execPath, "--import", SDK_REGISTER, SDK_RUN_SPIDER, path.resolve(versionDir, entry.file), spiderName];
+  }
+  if (!entry.command?.length) throw new Error(`Spider ${spiderName} has no command`);
+  return entry.command;
+}
+
+/** The spider's environment: the contract's variables and a few harmless basics, never the server's own. */
+export function baseEnv(): Record<string, string> {
+  const keep = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "NODE_OPTIONS"];
+  const env: Record<string, string> = {};
+  for (const k of keep) if (process.env[k] !== undefined && k !== "NODE_OPTIONS") env[k] = process.env[k]!;
+  env.PYTHONUNBUFFERED = "1";
+  return env;
+}

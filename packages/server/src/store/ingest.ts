@@ -1,0 +1,194 @@
+// Writes one batch of a run's channel output in one transaction. The batch is fenced: the
+// job's counters are bumped first, under `attempt = ? AND state = 'running'`; if that matches
+// no row the attempt is stale and nothing is written. Sequence numbers come from those
+// counters, so a resumed job's items continue after the previous run's.
+
+import { sql } from "kysely";
+import type { Store } from "./database.ts";
+
+export interface IngestBatch {
+  jobId: number;
+  attempt: number;
+  items: string[];
+  logs: { time: number; level: number; message: string }[];
+  requests: {
+    url: string;
+    method: string;
+    status: number;
+    size: number;
+    duration: number;
+    time: number;
+    parent: number | null;
+    fingerprint: string | null;
+  }[];
+  /** Field names seen for the first time in this run; stored if the job does not know them yet. */
+  newFields: string[];
+  itemsDropped: number;
+  stats: { data: string } | null;
+}
+
+export class StaleAttemptError extends Error {
+  constructor(jobId: number, attempt: number) {
+    super(`Job ${jobId} attempt ${attempt} is no longer current; its writes are refused`);
+    this.name = "StaleAttemptError";
+  }
+}
+
+function levelCounts(logs: IngestBatch["logs"]) {
+  const c = { debug: 0, info: 0, warning: 0, error: 0, critical: 0 };
+  for (const l of logs) {
+    if (l.level >= 50) c.critical++;
+    else if (l.level >= 40) c.error++;
+    else if (l.level >= 30) c.warning++;
+    else if (l.level >= 20) c.info++;
+    else c.debug++;
+  }
+  return c;
+}
+
+export function isEmpty(b: IngestBatch): boolean {
+  return !b.items.length && !b.logs.length && !b.requests.length && !b.stats && !b.itemsDropped;
+}
+
+export async function writeBatch(store: Store, batch: IngestBatch): Promise<void> {
+  if (store.sqlite && !store.sqlite.inTransaction) return writeBatchSqlite(store, batch);
+  return writeBatchKysely(store, batch);
+}
+
+async function writeBatchKysely(store: Store, b: IngestBatch): Promise<void> {
+  const c = levelCounts(b.logs);
+  const CHUNK = 500;
+  await store.db.transaction().execute(async (trx) => {
+    const counters = await trx
+      .updateTable("jobs")
+      .set((eb) => ({
+        items_count: eb("items_count", "+", b.items.length),
+        requests_count: eb("requests_count", "+", b.requests.length),
+        items_dropped: eb("items_dropped", "+", b.itemsDropped),
+        log_count: eb("log_count", "+", b.logs.length),
+        log_debug: eb("log_debug", "+", c.debug),
+        log_info: eb("log_info", "+", c.info),
+        log_warning: eb("log_warning", "+", c.warning),
+        log_error: eb("log_error", "+", c.error),
+        log_critical: eb("log_critical", "+", c.critical),
+        last_activity_at: store.now(),
+      }))
+      .where("id", "=", b.jobId)
+      .where("attempt", "=", b.attempt)
+      .where("state", "=", "running")
+      .returning(["items_count", "requests_count", "log_count"])
+      .executeTakeFirst();
+    if (!counters) throw new StaleAttemptError(b.jobId, b.attempt);
+    const itemBase = counters.items_count - b.items.length;
+    for (let i = 0; i < b.items.length; i += CHUNK)
+      await trx
+        .insertInto("items")
+        .values(
+          b.items
+            .slice(i, i + CHUNK)
+            .map((data, k) => ({ job_id: b.jobId, seq: itemBase + i + k + 1, attempt: b.attempt, data })),
+        )
+        .execute();
+    const logBase = counters.log_count - b.logs.length;
+    for (let i = 0; i < b.logs.length; i += CHUNK)
+      await trx
+        .insertInto("log_lines")
+        .values(
+          b.logs.slice(i, i + CHUNK).map((l, k) => ({ job_id: b.jobId, seq: logBase + i + k + 1, attempt: b.attempt, ...l })),
+        )
+        .execute();
+    const reqBase = counters.requests_count - b.requests.length;
+    for (let i = 0; i < b.requests.length; i += CHUNK)
+      await trx
+        .insertInto("requests")
+        .values(
+          b.requests
+            .slice(i, i + CHUNK)
+            .map((r, k) => ({ job_id: b.jobId, seq: reqBase + i + k + 1, attempt: b.attempt, ...r })),
+        )
+        .execute();
+    if (b.newFields.length) {
+      const known = await trx
+        .selectFrom("item_fields")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("job_id", "=", b.jobId)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("item_fields")
+        .values(b.newFields.map((name, k) => ({ job_id: b.jobId, name, position: Number(known.n) + k })))
+        .onConflict((oc) => oc.columns(["job_id", "name"]).doNothing())
+        .execute();
+    }
+    if (b.stats)
+      await trx
+        .insertInto("job_stats")
+        .values({ job_id: b.jobId, data: b.stats.data, updated_at: store.now() })
+        .onConflict((oc) => oc.column("job_id").doUpdateSet({ data: b.stats!.data, updated_at: sql`excluded.updated_at` }))
+        .execute();
+  });
+}
+
+type Statements = ReturnType<typeof prepare>;
+const prepared = new WeakMap<object, Statements>();
+
+function prepare(db: NonNullable<Store["sqlite"]>) {
+  return {
+    counters: db.prepare<[number, number, number, number, number, number, number, number, number, number, number]>(
+      `update jobs set items_count = items_count + ?, requests_count = requests_count + ?, items_dropped = items_dropped + ?,
+         log_count = log_count + ?, log_debug = log_debug + ?, log_info = log_info + ?, log_warning = log_warning + ?,
+         log_error = log_error + ?, log_critical = log_critical + ?, last_activity_at = cast(unixepoch('subsec') * 1000 as integer)
+       where id = ? and attempt = ? and state = 'running'
+       returning items_count, requests_count, log_count`,
+    ),
+    item: db.prepare("insert into items (job_id, seq, attempt, data) values (?, ?, ?, ?)"),
+    log: db.prepare("insert into log_lines (job_id, seq, attempt, time, level, message) values (?, ?, ?, ?, ?, ?)"),
+    request: db.prepare(
+      `insert into requests (job_id, seq, attempt, url, method, status, size, duration, time, parent, fingerprint)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    fieldCount: db.prepare("select count(*) as n from item_fields where job_id = ?"),
+    field: db.prepare("insert into item_fields (job_id, name, position) values (?, ?, ?) on conflict do nothing"),
+    stats: db.prepare(
+      `insert into job_stats (job_id, data, updated_at) values (?, ?, cast(unixepoch('subsec') * 1000 as integer))
+       on conflict (job_id) do update set data = excluded.data, updated_at = excluded.updated_at`,
+    ),
+  };
+}
+
+// SQLite fast path: prepared statements reused across batches, one synchronous transaction.
+// It runs only when no Kysely transaction is open on the shared connection (checked by the caller).
+function writeBatchSqlite(store: Store, b: IngestBatch): void {
+  const db = store.sqlite!;
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = prepare(db)));
+  const st = s;
+  const c = levelCounts(b.logs);
+  db.transaction(() => {
+    const counters = st.counters.get(
+      b.items.length,
+      b.requests.length,
+      b.itemsDropped,
+      b.logs.length,
+      c.debug,
+      c.info,
+      c.warning,
+      c.error,
+      c.critical,
+      b.jobId,
+      b.attempt,
+    ) as { items_count: number; requests_count: number; log_count: number } | undefined;
+    if (!counters) throw new StaleAttemptError(b.jobId, b.attempt);
+    let seq = counters.items_count - b.items.length;
+    for (const data of b.items) st.item.run(b.jobId, ++seq, b.attempt, data);
+    seq = counters.log_count - b.logs.length;
+    for (const l of b.logs) st.log.run(b.jobId, ++seq, b.attempt, l.time, l.level, l.message);
+    seq = counters.requests_count - b.requests.length;
+    for (const r of b.requests)
+      st.request.run(b.jobId, ++seq, b.attempt, r.url, r.method, r.status, r.size, r.duration, r.time, r.parent, r.fingerprint);
+    if (b.newFields.length) {
+      const known = (st.fieldCount.get(b.jobId) as { n: number }).n;
+      b.newFields.forEach((name, k) => st.field.run(b.jobId, name, known + k));
+    }
+    if (b.stats) st.stats.run(b.jobId, b.stats.data);
+  }).immediate();
+}

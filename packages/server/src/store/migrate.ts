@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration } from "kysely";
+import type { Dialect } from "./dialect.ts";
+import { initial } from "./migrations/0001_initial.ts";
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return { "0001_initial": initial(dialect) };
+}
+
+/** Runs pending migrations; Kysely's PostgreSQL adapter holds an advisory lock so concurrent starts do not race. */
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${(error as Error).message ?? error}`);
+  }
+}
