@@ -7,7 +7,6 @@ import type { ArchiveLimits } from "./limits.ts";
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
 // C0 controls and DEL: a newline or escape sequence in a file name corrupts logs and listings.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export const describeName = (name: string): string => JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);

@@ -98,7 +98,12 @@ function openEntry(zip: ZipFile, entry: Entry, name: string): Promise<Readable> 
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error) reject(badRequest("invalid_archive", `entry ${describeName(name)} cannot be read: ${error.message}`));
-      else resolve(stream);
+      else {
+        // The stream may fail (e.g. "too many bytes") before we start reading it; the
+        // error stays in its state for the reader, so only the event needs a listener.
+        stream.on("error", () => undefined);
+        resolve(stream);
+      }
     });
   });
 }

@@ -71,6 +71,8 @@ export interface ZipEntrySpec {
   /** Unix st_mode, stored in the high half of the external attributes. */
   mode?: number;
   deflate?: boolean;
+  /** Uncompressed size to declare, when it should lie about the data. */
+  declaredSize?: number;
 }
 
 export function zip(specs: ZipEntrySpec[]): Buffer {
@@ -89,7 +91,7 @@ export function zip(specs: ZipEntrySpec[]): Buffer {
     local.writeUInt16LE(spec.deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(stored.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(spec.declaredSize ?? data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -99,7 +101,7 @@ export function zip(specs: ZipEntrySpec[]): Buffer {
     central.writeUInt16LE(spec.deflate ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(stored.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(spec.declaredSize ?? data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(((spec.mode ?? 0o100644) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
