@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "csv-parse/sync";
+import { FIXTURES } from "./helpers/testServer.ts";
+
+const ITEMS = 100_000;
+const PAD = 1000; // ~1 KB items: ~100 MB per export, far more than the memory the server may use for it
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function resetPeak(pid: number): void {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+
+describe("item export", () => {
+  let child: ChildProcess;
+  let url: string;
+  let key: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trawler-export-"));
+    child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "helpers/serverProcess.ts")], {
+      env: { ...process.env, TRAWLER_PORT: "0", TRAWLER_DATA_DIR: dataDir, TRAWLER_LOG_LEVEL: "warn", TRAWLER_DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const first = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once("line", resolve));
+    url = (JSON.parse(first) as { url: string }).url;
+    const post = (p: string, body: unknown, type = "application/json") =>
+      fetch(url + p, { method: "POST", headers: { "content-type": type }, body: typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+    await post("/api/v1/projects", { name: "contract" });
+    const tar = await import("tar");
+    const archive = path.join(dataDir, "p.tar.gz");
+    await tar.c({ gzip: true, file: archive, cwd: path.join(FIXTURES, "contract-spiders") }, ["."]);
+    expect((await post("/api/v1/projects/contract/versions", fs.readFileSync(archive), "application/gzip")).status).toBe(201);
+    const job = (await (await post("/api/v1/jobs", { project: "contract", spider: "emit", args: { count: String(ITEMS), pad: String(PAD) } })).json()) as { key: string };
+    key = job.key;
+    for (;;) {
+      const j = (await (await fetch(`${url}/api/v1/jobs/${key}`)).json()) as { state: string; items: number };
+      if (j.state === "finished") {
+        expect(j.items).toBe(ITEMS);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    child.kill("SIGKILL");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function download(format: string): Promise<{ text: string; peakMb: number; bytes: number }> {
+    resetPeak(child.pid!);
+    const before = peakRssMb(child.pid!);
+    const res = await fetch(`${url}/api/v1/jobs/${key}/items/export?format=${format}`);
+    expect(res.status).toBe(200);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of res.body!) {
+      chunks.push(Buffer.from(chunk));
+      bytes += chunk.length;
+    }
+    return { text: Buffer.concat(chunks).toString("utf8"), peakMb: peakRssMb(child.pid!) - before, bytes };
+  }
+
+  it("streams JSON lines with bounded memory, and they round-trip", async () => {
+    const { text, peakMb, bytes } = await download("jsonl");
+    expect(bytes).toBeGreaterThan(ITEMS * PAD);
+    expect(peakMb).toBeLessThan(60);
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toHaveLength(ITEMS);
+    const items = lines.map((l) => JSON.parse(l) as { n: number; formula?: string });
+    expect(items.map((i) => i.n)).toEqual([...Array(ITEMS).keys()]);
+    expect(items[7]!.formula).toBe('=HYPERLINK("http://x")');
+  });
+
+  it("streams JSON with bounded memory", async () => {
+    const { text, peakMb } = await download("json");
+    expect(peakMb).toBeLessThan(60);
+    const items = JSON.parse(text) as { n: number }[];
+    expect(items).toHaveLength(ITEMS);
+    expect(items[ITEMS - 1]!.n).toBe(ITEMS - 1);
+  });
+
+  it("streams CSV with the union of fields, neutralised formulas, and it round-trips", async () => {
+    const { text, peakMb } = await download("csv");
+    expect(peakMb).toBeLessThan(60);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(ITEMS);
+    expect(Object.keys(rows[0]!)).toEqual(["n", "title", "extra", "pad", "formula", "quote"]);
+    expect(rows[0]!.extra).toBe('{"nested":[0,"x"]}');
+    expect(rows[1]!.extra).toBe("");
+    expect(rows[7]!.formula).toBe(`'=HYPERLINK("http://x")`);
+    expect(rows[7]!.quote).toBe('say "hi", ok\nnext');
+    expect(rows[ITEMS - 1]!.n).toBe(String(ITEMS - 1));
+  });
+});
