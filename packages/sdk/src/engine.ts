@@ -35,7 +35,6 @@ export class Engine extends OpenSpider {
   private startIter: AsyncIterator<unknown> | Iterator<unknown> | undefined;
   private pullingStart = false;
   private active = 0;
-  private pendingDone = 0;
   private responseIndex = 0;
   private errors = 0;
   private banRun = 0;
@@ -170,7 +169,7 @@ export class Engine extends OpenSpider {
         this.logger.error(`Error downloading <${req.method} ${req.url}>: ${errorName(error)}: ${(error as Error).message}`);
         await this.callSpider(req.errback, [error, req], req, undefined);
       }
-      return this.markDone(req);
+      return await this.markDone(req);
     }
     const index = this.responseIndex++;
     this.stats.inc("response_received_count");
@@ -188,7 +187,7 @@ export class Engine extends OpenSpider {
       this.logger.info(`Ignoring response <${response.status} ${response.url}>: HTTP status code is not handled or not allowed`);
       await this.callSpider(req.errback, [new HttpError(response.status, response.url), req], req, index);
     }
-    this.markDone(req);
+    await this.markDone(req);
   }
 
   /** Runs a callback; its errors are logged with their stack and counted, never fatal. */
@@ -216,19 +215,19 @@ export class Engine extends OpenSpider {
     }
   }
 
-  /** With a job directory, a page is done once its items reached the OS: then its row goes. */
-  private markDone(req: Request): void {
+  /**
+   * With a job directory, a page is done once its items reached the OS and its row's deletion
+   * is committed. Its concurrency slot is held until then, so what a kill -9 can make the next
+   * run fetch again is bounded by CONCURRENT_REQUESTS.
+   */
+  private async markDone(req: Request): Promise<void> {
     if (!this.store) return;
-    this.pendingDone++;
-    void this.output.flushed().then(() => {
-      this.scheduler.done(req);
-      this.pendingDone--;
-      if (this.pendingDone === 0) this.maybeFinish();
-    });
+    await this.output.flushed();
+    await this.scheduler.done(req);
   }
 
   private maybeFinish(): void {
-    if (this.closeReason === undefined || this.active > 0 || this.pendingDone > 0) return;
+    if (this.closeReason === undefined || this.active > 0) return;
     void this.finish();
   }
 

@@ -12,3 +12,4 @@ export { crawl, type CrawlOptions } from "./crawler.ts";
 export { ChannelOutput, StandaloneOutput, type Output } from "./output/output.ts";
 export { requestFingerprint, canonicalUrl } from "./fingerprint.ts";
 export { runCrawlCommand, REGISTER_PATH, RUN_SPIDER_PATH, LIST_SPIDERS_PATH, type CrawlCommandOptions } from "./crawl-command.ts";
+export { MemoryOutput } from "./output/memory-output.ts";

@@ -22,8 +22,8 @@ export interface SpiderRuntime {
 }
 
 export abstract class Spider {
-  /** Unique name of the spider in its project. */
-  static name: string;
+  // Each spider sets `static name = "…"` (its unique name in the project). It is not declared
+  // here so that subclasses need no `override` under noImplicitOverride.
   startUrls: string[] = [];
   /** When set, requests to other domains (and their subdomains) are dropped: offsite/filtered. */
   allowedDomains: string[] | undefined;

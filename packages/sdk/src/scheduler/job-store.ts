@@ -31,6 +31,7 @@ export class JobStore {
   private readonly db: Database.Database;
   private ops: Op[] = [];
   private flushScheduled = false;
+  private commitWaiters: Array<() => void> = [];
   private nextId: number;
   private readonly commit: (ops: Op[]) => void;
 
@@ -110,10 +111,20 @@ export class JobStore {
 
   /** Commits every queued write now. */
   flush(): void {
-    if (this.ops.length === 0) return;
-    const ops = this.ops;
-    this.ops = [];
-    this.commit(ops);
+    const waiters = this.commitWaiters;
+    this.commitWaiters = [];
+    if (this.ops.length > 0) {
+      const ops = this.ops;
+      this.ops = [];
+      this.commit(ops);
+    }
+    for (const w of waiters) w();
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  committed(): Promise<void> {
+    if (this.ops.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.commitWaiters.push(resolve));
   }
 
   close(): void {

@@ -75,7 +75,9 @@ export class Scheduler {
   }
 
   /** The request's response was handled and its output delivered: it is never fetched again. */
-  done(req: Request): void {
-    if (this.store && req.storeId !== undefined) this.store.done(req.storeId);
+  done(req: Request): Promise<void> | undefined {
+    if (!this.store || req.storeId === undefined) return undefined;
+    this.store.done(req.storeId);
+    return this.store.committed();
   }
 }
