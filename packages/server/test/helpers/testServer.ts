@@ -7,23 +7,15 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import pino from "pino";
-import { describe } from "vitest";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { startServer, type RunningServer } from "../../src/server.ts";
 import { getProject, createProject, ensureOrganization } from "../../src/store/projects.ts";
 import { deployDirectory } from "../../src/versions.ts";
 
-export const PG_URL = process.env.TRAWLER_TEST_DATABASE_URL;
+export { eachDialect, PG_URL, type DialectName } from "./dialects.ts";
+import { PG_URL, type DialectName } from "./dialects.ts";
 export const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
-export type DialectName = "sqlite" | "postgres";
-
-/** Runs `body` once per dialect; PostgreSQL is skipped, visibly, without TRAWLER_TEST_DATABASE_URL. */
-export function eachDialect(title: string, body: (dialect: DialectName) => void): void {
-  describe(`${title} [sqlite]`, () => body("sqlite"));
-  if (PG_URL) describe(`${title} [postgres]`, () => body("postgres"));
-  else describe.skip(`${title} [postgres] — skipped: set TRAWLER_TEST_DATABASE_URL to run it`, () => body("postgres"));
-}
 
 export interface TestServer extends RunningServer {
   config: Config;
