@@ -5,6 +5,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { nameProblem } from "@trawler/core";
 import { badRequest } from "../errors.ts";
+import { describeName } from "./entryPath.ts";
 import { MANIFEST_FILE, readManifest, SDK_EXTENSIONS, type ManifestSpider } from "./manifest.ts";
 import { listProjectFiles } from "./projectFiles.ts";
 import { createSdkLister, type SdkLister, type SdkListing } from "./sdkLister.ts";
@@ -31,9 +32,13 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
   const manifest = await readManifest(versionDir);
   const files = (await listProjectFiles(versionDir, UNLIMITED)).map((file) => file.relative);
   const patterns = [`${DEFAULT_SDK_DIRECTORY}/**/*`, ...(manifest?.sdk ?? [])].map(globToRegExp);
-  const declaredFiles = (manifest?.spiders ?? []).flatMap((spider) => (spider.file === undefined ? [] : [spider.file]));
-  for (const [index, file] of declaredFiles.entries()) {
-    if (!files.includes(file)) throw badRequest("invalid_manifest", `${MANIFEST_FILE} spider file ${JSON.stringify(file)} does not exist (entry ${index + 1})`);
+  const declaredFiles: string[] = [];
+  for (const spider of manifest?.spiders ?? []) {
+    if (spider.file === undefined) continue;
+    if (!files.includes(spider.file)) {
+      throw badRequest("invalid_manifest", `${MANIFEST_FILE} spider ${JSON.stringify(spider.name)}: the file ${JSON.stringify(spider.file)} does not exist`);
+    }
+    declaredFiles.push(spider.file);
   }
   const sdkFiles = [...new Set([...files.filter((file) => isSdkFile(file) && patterns.some((p) => p.test(file))), ...declaredFiles])].sort();
 
@@ -69,7 +74,7 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
   for (const spider of found) {
     if (manifest?.spiders.some((declared) => declared.name === spider.name && declared.file === spider.file)) continue;
     const problem = nameProblem(spider.name);
-    if (problem !== undefined) throw badRequest("invalid_name", `spider name ${JSON.stringify(spider.name)} in ${spider.file} ${problem}`);
+    if (problem !== undefined) throw badRequest("invalid_name", `spider name ${describeName(String(spider.name))} in ${spider.file} ${problem}`);
     add({ name: spider.name, runtime: "sdk", file: spider.file, ...classOf(spider) }, spider.file);
   }
 

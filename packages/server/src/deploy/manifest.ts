@@ -7,7 +7,7 @@ import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { nameProblem } from "@trawler/core";
 import { badRequest, TrawlerError } from "../errors.ts";
-import { safeEntrySegments } from "./entryPath.ts";
+import { describeName, safeEntrySegments } from "./entryPath.ts";
 import { DEFAULT_ARCHIVE_LIMITS } from "./limits.ts";
 
 export const MANIFEST_FILE = "trawler.json";
@@ -67,7 +67,7 @@ export function parseManifest(text: string): Manifest {
 
 function spiderAt(name: string, spec: unknown, path: string): ManifestSpider {
   const problem = nameProblem(name);
-  if (problem !== undefined) throw invalid(path, `spider name ${JSON.stringify(name)} ${problem}`);
+  if (problem !== undefined) throw invalid(path, `spider name ${describeName(name)} ${problem}`);
   const fields = objectAt(spec, path, ["command", "file", "env"]);
   if ((fields.command === undefined) === (fields.file === undefined)) {
     throw invalid(path, 'needs exactly one of "command" (argv of any program) or "file" (an SDK spider file)');
@@ -122,7 +122,7 @@ function relativePathAt(value: unknown, path: string): string {
     }
     return value;
   } catch (error) {
-    if (error instanceof TrawlerError) throw invalid(path, `${JSON.stringify(value)}: ${error.message}`);
+    if (error instanceof TrawlerError) throw invalid(path, `${describeName(value)}: ${error.message}`);
     throw error;
   }
 }
@@ -144,6 +144,7 @@ function objectAt(value: unknown, path: string, allowed?: string[]): Record<stri
   return object;
 }
 
-const key = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`);
+// Names are shortened in messages: a 1 MB key must not become a 1 MB error body.
+const key = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]{0,99}$/.test(name) ? `.${name}` : `[${describeName(name)}]`);
 
 const invalid = (path: string, message: string): TrawlerError => badRequest("invalid_manifest", `${MANIFEST_FILE} ${path}: ${message}`);

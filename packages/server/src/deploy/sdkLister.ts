@@ -22,12 +22,20 @@ export const SDK_LIST_SPIDERS = fileURLToPath(new URL("../../../../packages/sdk/
 const TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
+export interface SdkListerOptions {
+  timeoutMs?: number;
+  /** The program and its first arguments; the files are appended. Defaults to the SDK script. */
+  argv?: string[];
+}
+
 /** Lists through the SDK script, with cwd = versionDir, a 30 s timeout and none of the server's environment. */
-export function createSdkLister(versionDir: string, timeoutMs = TIMEOUT_MS): SdkLister {
+export function createSdkLister(versionDir: string, options: SdkListerOptions = {}): SdkLister {
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+  const [program, ...args] = options.argv ?? [process.execPath, "--import", SDK_REGISTER, SDK_LIST_SPIDERS];
   return (files) =>
     new Promise((resolve, reject) => {
       // detached: the child leads its own process group, so a timeout kills whatever it started.
-      const child = spawn(process.execPath, ["--import", SDK_REGISTER, SDK_LIST_SPIDERS, ...files], {
+      const child = spawn(program ?? process.execPath, [...args, ...files], {
         cwd: versionDir,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
