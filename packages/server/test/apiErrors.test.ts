@@ -34,7 +34,13 @@ describe("API errors are JSON with a stable code", () => {
 
   it("400s bad priorities, arguments, names and bodies", async () => {
     expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", priority: 7 }), 400, "invalid_request");
-    expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", priority: 1e309 }), 400, "invalid_request");
+    const huge = await fetch(`${t.url}/api/v1/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"project":"contract","spider":"emit","priority":1e309}',
+    });
+    expectError({ status: huge.status, body: await huge.json() }, 400, "invalid_request");
+    expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", priority: null }), 400, "invalid_request");
     expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", priority: "high" }), 400, "invalid_request");
     expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", args: { "bad name": "x" } }), 400, "invalid_argument");
     expectError(await t.api("POST", "/api/v1/jobs", { project: "contract", spider: "emit", args: { n: 5 } }), 400, "invalid_request");

@@ -1,6 +1,7 @@
 // The HTTP application: API routes, OpenAPI document and page, error shape.
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { Ajv } from "ajv";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -15,14 +16,19 @@ import { jobDataRoutes } from "./routes/jobData.ts";
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     // Slow or trickling clients are cut off instead of holding sockets forever.
     requestTimeout: 120_000,
     connectionTimeout: 0,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings and paths are text, so they are coerced; JSON bodies are checked as sent
+  // (a `null` or `"5"` priority is an error, not a silent 0 or 5).
+  const coercing = new Ajv({ coerceTypes: "array", useDefaults: true, removeAdditional: false, strict: false });
+  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? strict : coercing).compile(schema));
   installErrorHandling(app);
+  // The API speaks JSON (and archives on the upload route): anything else is a 415.
+  app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     return payload;
