@@ -150,7 +150,6 @@ export class Engine extends OpenSpider {
       this.stats.inc("offsite/filtered");
       return;
     }
-    this.stats.max("request_depth_max", depth);
     if (this.scheduler.enqueue(req) && this.active < this.maxActive) this.pump();
   }
 

@@ -56,14 +56,26 @@ describe("close reasons", () => {
   });
 
   it("shutdown: a first SIGINT drains, a second one stops at once", async () => {
-    const run = runSpider(fixture("shop.ts"), { args: { start: site.url }, settings: SLOW });
-    await run.until((m) => items(m).length >= 20);
+    // Responses take 5 s, so the drain after the first signal is still going when the second comes.
+    const slow = http.createServer((_req, res) => void setTimeout(() => res.writeHead(200).end("late"), 5000).unref());
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const start = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+    const t0 = Date.now();
+    const run = runSpider(fixture("many.ts"), { args: { start, count: "5" }, settings: SLOW });
+    await run.until((m) => m.some((x) => x.type === "LOG" && x.log.message.startsWith("Spider opened")));
+    await new Promise((r) => setTimeout(r, 200));
     run.child.kill("SIGINT");
+    // Signals of one kind do not queue: wait until the first was handled before the second.
+    await run.until((m) => m.some((x) => x.type === "LOG" && x.log.message.startsWith("Received shutdown signal")));
     run.child.kill("SIGINT");
     const { code } = await run.done;
+    slow.closeAllConnections();
+    slow.close();
+    expect(Date.now() - t0).toBeLessThan(4000);
     expect(code).toBe(0);
     expect(outcome(run.messages)).toBe("shutdown");
     expect(lastStats(run.messages).finish_reason).toBe("shutdown");
+    expect(items(run.messages)).toEqual([]);
     expect(run.messages.some((m) => m.type === "LOG" && m.log.message.includes("forcing unclean shutdown"))).toBe(true);
   });
 

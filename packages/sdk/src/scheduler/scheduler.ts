@@ -48,6 +48,7 @@ export class Scheduler {
       stats.inc("scheduler/filtered/depth");
       return false;
     }
+    stats.max("request_depth_max", req.depth);
     let fp: string | undefined;
     if (this.opts.dupefilter && !req.dontFilter) {
       fp = req.fingerprint;
