@@ -24,7 +24,11 @@ export type ArchiveFormat = "tar.gz" | "tar" | "zip";
  * its contents become the project root. Throws TrawlerError 400/413 on any refusal,
  * after emptying destDir.
  */
-export async function extractArchive(source: Readable | string, destDir: string, limits?: Partial<ArchiveLimits>): Promise<ExtractResult> {
+export async function extractArchive(
+  source: Readable | string,
+  destDir: string,
+  limits?: Partial<ArchiveLimits>,
+): Promise<ExtractResult> {
   const resolved = resolveLimits(limits);
   await mkdir(destDir, { recursive: true });
   const spoolDir = typeof source === "string" ? undefined : await mkdtemp(join(tmpdir(), "trawler-upload-"));
@@ -58,7 +62,12 @@ export async function detectFormat(file: string): Promise<ArchiveFormat> {
   }
   if (length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "tar.gz";
   // Local file header, or the end-of-central-directory record of an empty zip.
-  if (length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) {
+  if (
+    length >= 4 &&
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))
+  ) {
     return "zip";
   }
   if (length === 512 && head.toString("latin1", 257, 262) === "ustar") return "tar";

@@ -18,7 +18,11 @@ import { emptyDirectory, ProjectWriter } from "./projectWriter.ts";
  * archive_link_refused). sha256 covers the sorted relative paths and contents, so the
  * same tree always hashes the same.
  */
-export async function copyProjectDirectory(src: string, dest: string, limits?: Partial<ArchiveLimits>): Promise<ExtractResult> {
+export async function copyProjectDirectory(
+  src: string,
+  dest: string,
+  limits?: Partial<ArchiveLimits>,
+): Promise<ExtractResult> {
   const resolved = resolveLimits(limits);
   const files = await listProjectFiles(src, resolved);
   await mkdir(dest, { recursive: true });
@@ -28,11 +32,16 @@ export async function copyProjectDirectory(src: string, dest: string, limits?: P
     for (const file of files) {
       writer.countEntry(file.relative);
       writer.reserve(file.relative, file.size);
-      const source = await open(join(src, file.relative), constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === "ELOOP" ? badRequest("archive_link_refused", `${describeName(file.relative)} became a symbolic link while copying`) : error;
-      });
+      const source = await open(join(src, file.relative), constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+        (error: NodeJS.ErrnoException) => {
+          throw error.code === "ELOOP"
+            ? badRequest("archive_link_refused", `${describeName(file.relative)} became a symbolic link while copying`)
+            : error;
+        },
+      );
       try {
-        if (!(await source.stat()).isFile()) throw badRequest("archive_entry_type_refused", `${describeName(file.relative)} is not a regular file`);
+        if (!(await source.stat()).isFile())
+          throw badRequest("archive_entry_type_refused", `${describeName(file.relative)} is not a regular file`);
         hash.update(`${file.relative}\0`);
         let length = 0;
         const hashed = async function* (): AsyncIterable<Buffer> {

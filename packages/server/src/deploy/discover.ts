@@ -26,9 +26,17 @@ export interface DiscoverOptions {
 }
 
 export const DEFAULT_SDK_DIRECTORY = "spiders";
-const UNLIMITED = { maxBytes: Number.MAX_SAFE_INTEGER, maxEntries: Number.MAX_SAFE_INTEGER, maxPathLength: 4096, maxDepth: 256 };
+const UNLIMITED = {
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxEntries: Number.MAX_SAFE_INTEGER,
+  maxPathLength: 4096,
+  maxDepth: 256,
+};
 
-export async function discoverSpiders(versionDir: string, opts: DiscoverOptions = {}): Promise<{ spiders: DiscoveredSpider[]; warnings: string[] }> {
+export async function discoverSpiders(
+  versionDir: string,
+  opts: DiscoverOptions = {},
+): Promise<{ spiders: DiscoveredSpider[]; warnings: string[] }> {
   const manifest = await readManifest(versionDir);
   const files = (await listProjectFiles(versionDir, UNLIMITED)).map((file) => file.relative);
   const patterns = [`${DEFAULT_SDK_DIRECTORY}/**/*`, ...(manifest?.sdk ?? [])].map(globToRegExp);
@@ -36,11 +44,16 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
   for (const spider of manifest?.spiders ?? []) {
     if (spider.file === undefined) continue;
     if (!files.includes(spider.file)) {
-      throw badRequest("invalid_manifest", `${MANIFEST_FILE} spider ${JSON.stringify(spider.name)}: the file ${JSON.stringify(spider.file)} does not exist`);
+      throw badRequest(
+        "invalid_manifest",
+        `${MANIFEST_FILE} spider ${JSON.stringify(spider.name)}: the file ${JSON.stringify(spider.file)} does not exist`,
+      );
     }
     declaredFiles.push(spider.file);
   }
-  const sdkFiles = [...new Set([...files.filter((file) => isSdkFile(file) && patterns.some((p) => p.test(file))), ...declaredFiles])].sort();
+  const sdkFiles = [
+    ...new Set([...files.filter((file) => isSdkFile(file) && patterns.some((p) => p.test(file))), ...declaredFiles]),
+  ].sort();
 
   const warnings: string[] = [];
   let listing: SdkListing = { spiders: [], errors: [] };
@@ -48,7 +61,8 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
     const lister = opts.sdkLister ?? createSdkLister(versionDir);
     listing = await lister(sdkFiles.map((file) => resolve(versionDir, file)));
   }
-  const toRelative = (file: string): string => (isAbsolute(file) ? relative(versionDir, file) : file).split("\\").join("/");
+  const toRelative = (file: string): string =>
+    (isAbsolute(file) ? relative(versionDir, file) : file).split("\\").join("/");
   const failures = new Map(listing.errors.map((error) => [toRelative(error.file), error.message]));
   for (const [file, message] of failures) warnings.push(`${file}: ${message}`);
 
@@ -56,7 +70,11 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
   const sources = new Map<string, string>();
   const add = (spider: DiscoveredSpider, source: string): void => {
     const earlier = sources.get(spider.name);
-    if (earlier !== undefined) throw badRequest("duplicate_spider", `spider ${JSON.stringify(spider.name)} is defined twice: by ${earlier} and by ${source}`);
+    if (earlier !== undefined)
+      throw badRequest(
+        "duplicate_spider",
+        `spider ${JSON.stringify(spider.name)} is defined twice: by ${earlier} and by ${source}`,
+      );
     sources.set(spider.name, source);
     spiders.push(spider);
   };
@@ -64,17 +82,24 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
   const found = listing.spiders.map((spider) => ({ ...spider, file: toRelative(spider.file) }));
   for (const declared of manifest?.spiders ?? []) {
     if (declared.command !== undefined) {
-      add(withEnv({ name: declared.name, runtime: "command", command: declared.command }, declared), `${MANIFEST_FILE} (command)`);
+      add(
+        withEnv({ name: declared.name, runtime: "command", command: declared.command }, declared),
+        `${MANIFEST_FILE} (command)`,
+      );
       continue;
     }
     const match = found.find((spider) => spider.name === declared.name && spider.file === declared.file);
     if (match === undefined) throw missingDeclared(declared, found, failures);
-    add(withEnv({ name: declared.name, runtime: "sdk", file: match.file, ...classOf(match) }, declared), `${MANIFEST_FILE} (${match.file})`);
+    add(
+      withEnv({ name: declared.name, runtime: "sdk", file: match.file, ...classOf(match) }, declared),
+      `${MANIFEST_FILE} (${match.file})`,
+    );
   }
   for (const spider of found) {
     if (manifest?.spiders.some((declared) => declared.name === spider.name && declared.file === spider.file)) continue;
     const problem = nameProblem(spider.name);
-    if (problem !== undefined) throw badRequest("invalid_name", `spider name ${describeName(String(spider.name))} in ${spider.file} ${problem}`);
+    if (problem !== undefined)
+      throw badRequest("invalid_name", `spider name ${describeName(String(spider.name))} in ${spider.file} ${problem}`);
     add({ name: spider.name, runtime: "sdk", file: spider.file, ...classOf(spider) }, spider.file);
   }
 
@@ -84,11 +109,15 @@ export async function discoverSpiders(versionDir: string, opts: DiscoverOptions 
 }
 
 const isSdkFile = (file: string): boolean =>
-  SDK_EXTENSIONS.some((extension) => file.endsWith(extension)) && !file.endsWith(".d.ts") && !/\.test\.[^/]+$/.test(file);
+  SDK_EXTENSIONS.some((extension) => file.endsWith(extension)) &&
+  !file.endsWith(".d.ts") &&
+  !/\.test\.[^/]+$/.test(file);
 
-const classOf = (spider: { className?: string }): { className?: string } => (spider.className === undefined ? {} : { className: spider.className });
+const classOf = (spider: { className?: string }): { className?: string } =>
+  spider.className === undefined ? {} : { className: spider.className };
 
-const withEnv = (spider: DiscoveredSpider, declared: ManifestSpider): DiscoveredSpider => (declared.env === undefined ? spider : { ...spider, env: declared.env });
+const withEnv = (spider: DiscoveredSpider, declared: ManifestSpider): DiscoveredSpider =>
+  declared.env === undefined ? spider : { ...spider, env: declared.env };
 
 /** `*` matches within one path segment, `**` across segments, `?` one character. */
 export function globToRegExp(pattern: string): RegExp {
@@ -106,10 +135,18 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function missingDeclared(declared: ManifestSpider, found: { name: string; file: string }[], failures: Map<string, string>) {
+function missingDeclared(
+  declared: ManifestSpider,
+  found: { name: string; file: string }[],
+  failures: Map<string, string>,
+) {
   const file = declared.file ?? "";
   const failure = failures.get(file);
-  if (failure !== undefined) return badRequest("invalid_manifest", `${MANIFEST_FILE} spider ${JSON.stringify(declared.name)}: ${file} could not be loaded: ${failure}`);
+  if (failure !== undefined)
+    return badRequest(
+      "invalid_manifest",
+      `${MANIFEST_FILE} spider ${JSON.stringify(declared.name)}: ${file} could not be loaded: ${failure}`,
+    );
   const exported = found.filter((spider) => spider.file === file).map((spider) => spider.name);
   return badRequest(
     "invalid_manifest",
@@ -118,7 +155,10 @@ function missingDeclared(declared: ManifestSpider, found: { name: string; file: 
 }
 
 function noSpiders(sdkFiles: string[], warnings: string[]) {
-  const looked = sdkFiles.length === 0 ? `no spider files were found under ${DEFAULT_SDK_DIRECTORY}/` : `${sdkFiles.length} file(s) exported no spider`;
+  const looked =
+    sdkFiles.length === 0
+      ? `no spider files were found under ${DEFAULT_SDK_DIRECTORY}/`
+      : `${sdkFiles.length} file(s) exported no spider`;
   const problems = warnings.length === 0 ? "" : ` Problems: ${warnings.join("; ")}`;
   return badRequest(
     "no_spiders",

@@ -24,7 +24,8 @@ export function resolveLimits(limits: Partial<ArchiveLimits> | undefined): Archi
   for (const key of Object.keys(resolved) as (keyof ArchiveLimits)[]) {
     const value = limits?.[key];
     if (value !== undefined) {
-      if (!Number.isInteger(value) || value < 0) throw new RangeError(`archive limit ${key} must be a non-negative integer`);
+      if (!Number.isInteger(value) || value < 0)
+        throw new RangeError(`archive limit ${key} must be a non-negative integer`);
       resolved[key] = value;
     }
   }

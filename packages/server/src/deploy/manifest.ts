@@ -53,10 +53,12 @@ export function parseManifest(text: string): Manifest {
   const top = objectAt(value, "$", ["name", "description", "spiders", "sdk"]);
   const manifest: Manifest = { spiders: [], sdk: [] };
   if (top.name !== undefined) manifest.name = nameAt(top.name, "$.name");
-  if (top.description !== undefined && typeof top.description !== "string") throw invalid("$.description", "must be a string");
+  if (top.description !== undefined && typeof top.description !== "string")
+    throw invalid("$.description", "must be a string");
   if (top.spiders !== undefined) {
     const spiders = objectAt(top.spiders, "$.spiders");
-    for (const [name, spec] of Object.entries(spiders)) manifest.spiders.push(spiderAt(name, spec, `$.spiders${key(name)}`));
+    for (const [name, spec] of Object.entries(spiders))
+      manifest.spiders.push(spiderAt(name, spec, `$.spiders${key(name)}`));
   }
   if (top.sdk !== undefined) {
     if (!Array.isArray(top.sdk)) throw invalid("$.sdk", 'must be an array of glob patterns, e.g. ["crawlers/**/*.ts"]');
@@ -87,9 +89,13 @@ function spiderAt(name: string, spec: unknown, path: string): ManifestSpider {
 
 function commandAt(value: unknown, path: string): string[] {
   if (typeof value === "string") {
-    throw invalid(path, `must be an array of strings (argv), e.g. ["python3", "books.py"]: a string is neither split nor run through a shell`);
+    throw invalid(
+      path,
+      `must be an array of strings (argv), e.g. ["python3", "books.py"]: a string is neither split nor run through a shell`,
+    );
   }
-  if (!Array.isArray(value) || value.length === 0) throw invalid(path, 'must be a non-empty array of strings, e.g. ["python3", "books.py"]');
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid(path, 'must be a non-empty array of strings, e.g. ["python3", "books.py"]');
   return value.map((part: unknown, index) => {
     if (typeof part !== "string") throw invalid(`${path}[${index}]`, "must be a string");
     if (part.includes("\0")) throw invalid(`${path}[${index}]`, "must not contain a NUL character");
@@ -118,7 +124,10 @@ function relativePathAt(value: unknown, path: string): string {
   try {
     const segments = safeEntrySegments(value, DEFAULT_ARCHIVE_LIMITS);
     if (value.includes("\\") || value.startsWith("./") || segments.join("/") !== value) {
-      throw badRequest("invalid_manifest", "must be written like spiders/books.ts: '/'-separated, relative, no '.' or empty segments");
+      throw badRequest(
+        "invalid_manifest",
+        "must be written like spiders/books.ts: '/'-separated, relative, no '.' or empty segments",
+      );
     }
     return value;
   } catch (error) {
@@ -145,6 +154,8 @@ function objectAt(value: unknown, path: string, allowed?: string[]): Record<stri
 }
 
 // Names are shortened in messages: a 1 MB key must not become a 1 MB error body.
-const key = (name: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]{0,99}$/.test(name) ? `.${name}` : `[${describeName(name)}]`);
+const key = (name: string): string =>
+  /^[A-Za-z_$][A-Za-z0-9_$]{0,99}$/.test(name) ? `.${name}` : `[${describeName(name)}]`;
 
-const invalid = (path: string, message: string): TrawlerError => badRequest("invalid_manifest", `${MANIFEST_FILE} ${path}: ${message}`);
+const invalid = (path: string, message: string): TrawlerError =>
+  badRequest("invalid_manifest", `${MANIFEST_FILE} ${path}: ${message}`);

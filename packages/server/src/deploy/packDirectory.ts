@@ -13,7 +13,10 @@ export function packProjectDirectory(dir: string, limits?: Partial<ArchiveLimits
   listProjectFiles(dir, resolveLimits(limits)).then(
     (files) => {
       // portable: no owner names or ids; noDirRecurse: only the listed files, never a skipped folder.
-      const pack = create({ gzip: true, cwd: dir, portable: true, noDirRecurse: true }, files.map((file) => file.relative));
+      const pack = create(
+        { gzip: true, cwd: dir, portable: true, noDirRecurse: true },
+        files.map((file) => file.relative),
+      );
       pack.on("error", (error: unknown) => out.destroy(error as Error));
       pack.pipe(out);
     },

@@ -10,7 +10,13 @@ import { describeName, safeEntrySegments } from "./entryPath.ts";
 import type { ArchiveLimits } from "./limits.ts";
 
 /** Folders that are never part of a version, at any depth. */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(["node_modules", ".git", "trawler-data", ".venv", "__pycache__"]);
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  "node_modules",
+  ".git",
+  "trawler-data",
+  ".venv",
+  "__pycache__",
+]);
 
 export interface ProjectFile {
   /** Relative to the project root, '/'-separated. */
@@ -33,11 +39,17 @@ export async function listProjectFiles(root: string, limits: ArchiveLimits): Pro
       if (child.isDirectory() && SKIPPED_DIRECTORIES.has(child.name)) continue;
       entries += 1;
       if (entries > limits.maxEntries) {
-        throw tooLarge("archive_too_many_entries", `the project has more than ${limits.maxEntries} entries (stopped at ${describeName(relative)})`);
+        throw tooLarge(
+          "archive_too_many_entries",
+          `the project has more than ${limits.maxEntries} entries (stopped at ${describeName(relative)})`,
+        );
       }
       safeEntrySegments(relative, limits);
       if (child.isSymbolicLink()) {
-        throw badRequest("archive_link_refused", `${describeName(relative)} is a symbolic link: links are refused, put a copy of the file in the project`);
+        throw badRequest(
+          "archive_link_refused",
+          `${describeName(relative)} is a symbolic link: links are refused, put a copy of the file in the project`,
+        );
       }
       if (child.isDirectory()) {
         await walk(relative);
@@ -45,11 +57,17 @@ export async function listProjectFiles(root: string, limits: ArchiveLimits): Pro
         const info = await lstat(join(root, relative));
         bytes += info.size;
         if (bytes > limits.maxBytes) {
-          throw tooLarge("archive_too_large", `the project is larger than ${limits.maxBytes} bytes (stopped at ${describeName(relative)})`);
+          throw tooLarge(
+            "archive_too_large",
+            `the project is larger than ${limits.maxBytes} bytes (stopped at ${describeName(relative)})`,
+          );
         }
         files.push({ relative, size: info.size, executable: (info.mode & 0o111) !== 0 });
       } else {
-        throw badRequest("archive_entry_type_refused", `${describeName(relative)} is a device, FIFO or socket: only files and directories are accepted`);
+        throw badRequest(
+          "archive_entry_type_refused",
+          `${describeName(relative)} is a device, FIFO or socket: only files and directories are accepted`,
+        );
       }
     }
   };

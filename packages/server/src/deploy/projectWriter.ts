@@ -30,7 +30,10 @@ export class ProjectWriter {
   countEntry(name: string): void {
     this.entries += 1;
     if (this.entries > this.limits.maxEntries) {
-      throw tooLarge("archive_too_many_entries", `more than ${this.limits.maxEntries} entries (stopped at ${describeName(name)})`);
+      throw tooLarge(
+        "archive_too_many_entries",
+        `more than ${this.limits.maxEntries} entries (stopped at ${describeName(name)})`,
+      );
     }
   }
 
@@ -51,10 +54,16 @@ export class ProjectWriter {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const existing = await lstat(absolute);
         if (existing.isSymbolicLink()) {
-          throw badRequest("archive_entry_outside_root", `entry ${describeName(name)} would write through the link ${describeName(relative)}`);
+          throw badRequest(
+            "archive_entry_outside_root",
+            `entry ${describeName(name)} would write through the link ${describeName(relative)}`,
+          );
         }
         if (!existing.isDirectory()) {
-          throw badRequest("invalid_archive", `entry ${describeName(name)} needs ${describeName(relative)} to be a directory, but it is a file`);
+          throw badRequest(
+            "invalid_archive",
+            `entry ${describeName(name)} needs ${describeName(relative)} to be a directory, but it is a file`,
+          );
         }
       }
       this.knownDirs.add(relative);
@@ -62,10 +71,18 @@ export class ProjectWriter {
   }
 
   /** Writes one regular file; a later entry of the same name replaces an earlier one, as tar does. */
-  async writeFile(name: string, segments: string[], executable: boolean, content: AsyncIterable<Buffer>): Promise<void> {
+  async writeFile(
+    name: string,
+    segments: string[],
+    executable: boolean,
+    content: AsyncIterable<Buffer>,
+  ): Promise<void> {
     const relative = segments.join("/");
     if (this.knownDirs.has(relative)) {
-      throw badRequest("invalid_archive", `entry ${describeName(name)} is a file, but an earlier entry made it a directory`);
+      throw badRequest(
+        "invalid_archive",
+        `entry ${describeName(name)} is a file, but an earlier entry made it a directory`,
+      );
     }
     await this.makeDirectory(name, segments.slice(0, -1));
     const absolute = join(this.root, relative);
@@ -73,7 +90,10 @@ export class ProjectWriter {
     const mode = executable ? 0o755 : 0o644;
     const handle = await open(absolute, CREATE_FLAGS, mode).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST" || !this.files.has(relative)) {
-        throw badRequest("invalid_archive", `entry ${describeName(name)} cannot be written: ${error.code ?? error.message}`);
+        throw badRequest(
+          "invalid_archive",
+          `entry ${describeName(name)} cannot be written: ${error.code ?? error.message}`,
+        );
       }
       await unlink(absolute);
       return open(absolute, CREATE_FLAGS, mode);
@@ -91,7 +111,10 @@ export class ProjectWriter {
   }
 
   private overLimit(name: string): never {
-    throw tooLarge("archive_too_large", `the project unpacks to more than ${this.limits.maxBytes} bytes (stopped at ${describeName(name)})`);
+    throw tooLarge(
+      "archive_too_large",
+      `the project unpacks to more than ${this.limits.maxBytes} bytes (stopped at ${describeName(name)})`,
+    );
   }
 }
 

@@ -17,7 +17,9 @@ export type SdkLister = (files: string[]) => Promise<SdkListing>;
 // This file is packages/server/src/deploy/sdkLister.ts.
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const SDK_REGISTER = fileURLToPath(new URL("../../../../packages/sdk/loader/register.mjs", import.meta.url));
-export const SDK_LIST_SPIDERS = fileURLToPath(new URL("../../../../packages/sdk/src/bin/list-spiders.ts", import.meta.url));
+export const SDK_LIST_SPIDERS = fileURLToPath(
+  new URL("../../../../packages/sdk/src/bin/list-spiders.ts", import.meta.url),
+);
 
 const TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -60,10 +62,19 @@ export function createSdkLister(versionDir: string, options: SdkListerOptions = 
       });
       child.on("close", (code, signal) => {
         clearTimeout(timer);
-        if (timedOut) return reject(failed(`listing SDK spiders took longer than ${timeoutMs / 1000} s (a spider file may do work when imported)`));
+        if (timedOut)
+          return reject(
+            failed(
+              `listing SDK spiders took longer than ${timeoutMs / 1000} s (a spider file may do work when imported)`,
+            ),
+          );
         const listing = lastListingLine(stdout);
         if (listing === undefined) {
-          return reject(failed(`listing SDK spiders failed (exit ${code ?? signal}): ${stderr.trim().split("\n").slice(-5).join(" | ") || "no output"}`));
+          return reject(
+            failed(
+              `listing SDK spiders failed (exit ${code ?? signal}): ${stderr.trim().split("\n").slice(-5).join(" | ") || "no output"}`,
+            ),
+          );
         }
         resolve(listing);
       });

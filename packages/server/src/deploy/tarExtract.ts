@@ -68,9 +68,13 @@ async function handleEntry(entry: ReadEntry, writer: ProjectWriter, limits: Arch
     return;
   }
   if (!FILE_TYPES.has(entry.type)) {
-    throw badRequest("archive_entry_type_refused", `entry ${describeName(name)} is a ${entry.type}: only files and directories are accepted`);
+    throw badRequest(
+      "archive_entry_type_refused",
+      `entry ${describeName(name)} is a ${entry.type}: only files and directories are accepted`,
+    );
   }
-  if (segments.length === 0) throw badRequest("invalid_archive", `entry ${describeName(name)} is a file without a name`);
+  if (segments.length === 0)
+    throw badRequest("invalid_archive", `entry ${describeName(name)} is a file without a name`);
   writer.reserve(name, entry.size);
   await writer.writeFile(name, segments, ((entry.mode ?? 0) & 0o111) !== 0, entry);
 }

@@ -9,9 +9,11 @@ import type { ArchiveLimits } from "./limits.ts";
 import type { ProjectWriter } from "./projectWriter.ts";
 
 // yauzl 3 exports this but @types/yauzl (written for 2.x) does not declare it.
-const getFileNameLowLevel = (yauzl as unknown as {
-  getFileNameLowLevel(flags: number, raw: Buffer, extraFields: Entry["extraFields"], strict: boolean): string;
-}).getFileNameLowLevel;
+const getFileNameLowLevel = (
+  yauzl as unknown as {
+    getFileNameLowLevel(flags: number, raw: Buffer, extraFields: Entry["extraFields"], strict: boolean): string;
+  }
+).getFileNameLowLevel;
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
@@ -22,7 +24,11 @@ export async function extractZip(archiveFile: string, writer: ProjectWriter, lim
   const zip = await openZip(archiveFile);
   try {
     if (zip.entryCount > limits.maxEntries) {
-      throw new TrawlerError(413, "archive_too_many_entries", `the archive has ${zip.entryCount} entries, more than ${limits.maxEntries}`);
+      throw new TrawlerError(
+        413,
+        "archive_too_many_entries",
+        `the archive has ${zip.entryCount} entries, more than ${limits.maxEntries}`,
+      );
     }
     for (let entry = await nextEntry(zip); entry !== undefined; entry = await nextEntry(zip)) {
       await handleEntry(zip, entry, writer, limits);
@@ -34,23 +40,35 @@ export async function extractZip(archiveFile: string, writer: ProjectWriter, lim
 
 async function handleEntry(zip: ZipFile, entry: Entry, writer: ProjectWriter, limits: ArchiveLimits): Promise<void> {
   // With strict=false yauzl turns backslashes into slashes; safeEntrySegments would too.
-  const name = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+  const name = getFileNameLowLevel(
+    entry.generalPurposeBitFlag,
+    entry.fileName as unknown as Buffer,
+    entry.extraFields,
+    false,
+  );
   writer.countEntry(name);
   const segments = safeEntrySegments(name, limits);
   // Unix zips keep st_mode in the high half of the external attributes; others leave 0.
   const unixMode = entry.externalFileAttributes >>> 16;
   const type = unixMode & S_IFMT;
   if (type === S_IFLNK) {
-    throw badRequest("archive_link_refused", `entry ${describeName(name)} is a symbolic link: links are refused, archive the file itself`);
+    throw badRequest(
+      "archive_link_refused",
+      `entry ${describeName(name)} is a symbolic link: links are refused, archive the file itself`,
+    );
   }
   if (type === S_IFDIR || name.endsWith("/")) {
     await writer.makeDirectory(name, segments);
     return;
   }
   if (type !== 0 && type !== S_IFREG) {
-    throw badRequest("archive_entry_type_refused", `entry ${describeName(name)} is a device, FIFO or socket: only files and directories are accepted`);
+    throw badRequest(
+      "archive_entry_type_refused",
+      `entry ${describeName(name)} is a device, FIFO or socket: only files and directories are accepted`,
+    );
   }
-  if (segments.length === 0) throw badRequest("invalid_archive", `entry ${describeName(name)} is a file without a name`);
+  if (segments.length === 0)
+    throw badRequest("invalid_archive", `entry ${describeName(name)} is a file without a name`);
   writer.reserve(name, entry.uncompressedSize);
   const stream = await openEntry(zip, entry, name);
   await writer.writeFile(name, segments, (unixMode & 0o111) !== 0, corruptionAsInvalid(stream, name));
@@ -86,7 +104,10 @@ function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
     };
     const onEntry = (entry: Entry) => (cleanup(), resolve(entry));
     const onEnd = () => (cleanup(), resolve(undefined));
-    const onError = (error: Error) => (cleanup(), reject(badRequest("invalid_archive", `not a readable zip archive: ${error.message}`)));
+    const onError = (error: Error) => (
+      cleanup(),
+      reject(badRequest("invalid_archive", `not a readable zip archive: ${error.message}`))
+    );
     zip.on("entry", onEntry);
     zip.on("end", onEnd);
     zip.on("error", onError);

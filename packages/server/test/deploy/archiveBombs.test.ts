@@ -20,7 +20,10 @@ afterEach(async () => {
 });
 
 /** Extracts while sampling dest's size; returns the error and the largest size seen. */
-async function extractWatched(archive: Buffer, limits?: Partial<ArchiveLimits>): Promise<{ error: Promise<unknown>; peak: () => number }> {
+async function extractWatched(
+  archive: Buffer,
+  limits?: Partial<ArchiveLimits>,
+): Promise<{ error: Promise<unknown>; peak: () => number }> {
   let peak = 0;
   let watching = true;
   const watch = (async () => {
@@ -56,7 +59,11 @@ describe("size bombs", () => {
   it("refuses a declared size over the cap even when the data compresses modestly", async () => {
     const header = tarEntry({ name: "huge.bin", size: 10 * 1024 ** 3 });
     const archive = gzipSync(Buffer.concat([header, Buffer.from(compressibleText(256 * 1024))]));
-    const error = await expectTrawlerError(extractArchive(Readable.from([archive]), box.dest), 413, "archive_too_large");
+    const error = await expectTrawlerError(
+      extractArchive(Readable.from([archive]), box.dest),
+      413,
+      "archive_too_large",
+    );
     expect(error.message).toContain("huge.bin");
     await expectNothingEscaped(box);
   });
@@ -83,7 +90,11 @@ describe("size bombs", () => {
   it("refuses a zip whose declared size passes the cap", async () => {
     const archive = zip([{ name: "bomb.bin", data: Buffer.alloc(20 * 1024 * 1024), deflate: true }]);
     expect(archive.length).toBeLessThan(100 * 1024);
-    await expectTrawlerError(extractArchive(Readable.from([archive]), box.dest, { maxBytes: 1024 * 1024 }), 413, "archive_too_large");
+    await expectTrawlerError(
+      extractArchive(Readable.from([archive]), box.dest, { maxBytes: 1024 * 1024 }),
+      413,
+      "archive_too_large",
+    );
     await expectNothingEscaped(box);
   });
 
@@ -100,34 +111,57 @@ describe("size bombs", () => {
 describe("entry floods", () => {
   it("stops a tar.gz of 100,000 entries at the 10,000 limit", async () => {
     const entries = Array.from({ length: 100_000 }, (_, i) => tarEntry({ name: `f${i}` }));
-    const error = await expectTrawlerError(extractArchive(Readable.from([tarGz(entries)]), box.dest), 413, "archive_too_many_entries");
+    const error = await expectTrawlerError(
+      extractArchive(Readable.from([tarGz(entries)]), box.dest),
+      413,
+      "archive_too_many_entries",
+    );
     expect(error.message).toContain("10000");
     await expectNothingEscaped(box);
   });
 
   it("refuses a zip with too many entries before writing any", async () => {
     const archive = zip(Array.from({ length: 200 }, (_, i) => ({ name: `f${i}`, data: "x" })));
-    await expectTrawlerError(extractArchive(Readable.from([archive]), box.dest, { maxEntries: 100 }), 413, "archive_too_many_entries");
+    await expectTrawlerError(
+      extractArchive(Readable.from([archive]), box.dest, { maxEntries: 100 }),
+      413,
+      "archive_too_many_entries",
+    );
     await expectNothingEscaped(box);
   });
 });
 
 describe("corrupt or foreign uploads", () => {
-  const project = [tarEntry({ name: "spiders/a.ts", data: "export {};\n".repeat(500) }), tarEntry({ name: "trawler.json", data: "{}" })];
+  const project = [
+    tarEntry({ name: "spiders/a.ts", data: "export {};\n".repeat(500) }),
+    tarEntry({ name: "trawler.json", data: "{}" }),
+  ];
   const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(600, 7)]);
   const cases: [string, Buffer, string][] = [
-    ["a truncated zip", zip([{ name: "a.txt", data: "hello ".repeat(1000), deflate: true }]).subarray(0, 120), "upload.zip"],
+    [
+      "a truncated zip",
+      zip([{ name: "a.txt", data: "hello ".repeat(1000), deflate: true }]).subarray(0, 120),
+      "upload.zip",
+    ],
     ["a PNG renamed .zip", png, "logo.zip"],
     ["a truncated tar.gz", tarGz(project).subarray(0, 60), "upload.tar.gz"],
     ["a truncated plain tar", tar(project).subarray(0, 1000), "upload.tar"],
     ["gzip of something that is not a tar", gzipSync(Buffer.from("just some text\n".repeat(100))), "upload.tar.gz"],
     ["an empty upload", Buffer.alloc(0), "upload.tar.gz"],
-    ["a tar header with a bad checksum", gzipSync(tar([Buffer.from(tarEntry({ name: "a.txt", data: "x" }).fill(0x41, 148, 150))])), "bad.tgz"],
+    [
+      "a tar header with a bad checksum",
+      gzipSync(tar([Buffer.from(tarEntry({ name: "a.txt", data: "x" }).fill(0x41, 148, 150))])),
+      "bad.tgz",
+    ],
   ];
   for (const [label, archive, fileName] of cases) {
     it(`refuses ${label} as invalid_archive`, async () => {
       for (const kind of ["file", "stream"] as const) {
-        await expectTrawlerError(extractArchive(await asSource(box, archive, kind, fileName), box.dest), 400, "invalid_archive");
+        await expectTrawlerError(
+          extractArchive(await asSource(box, archive, kind, fileName), box.dest),
+          400,
+          "invalid_archive",
+        );
         await expectNothingEscaped(box);
       }
     });

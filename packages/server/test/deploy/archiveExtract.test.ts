@@ -18,7 +18,11 @@ afterEach(async () => {
   await box.cleanup();
 });
 
-const files: Record<string, string> = { "trawler.json": "{}", "spiders/a.ts": "export class A {}\n", "lib/util.js": "export const x = 1;\n" };
+const files: Record<string, string> = {
+  "trawler.json": "{}",
+  "spiders/a.ts": "export class A {}\n",
+  "lib/util.js": "export const x = 1;\n",
+};
 const expected = Object.fromEntries(Object.entries(files).map(([name, content]) => [name, Buffer.from(content)]));
 const tarEntries = (prefix: string) => [
   ...(prefix === "" ? [] : [tarEntry({ name: prefix, type: "5", mode: 0o755 })]),
@@ -37,7 +41,10 @@ describe("extractArchive unpacks projects", () => {
     ["plain tar with a top-level folder", tar(tarEntries("myproject/"))],
     ["zip without a top-level folder", zip(zipEntries(""))],
     ["zip with a top-level folder", zip(zipEntries("myproject/"))],
-    ["zip made on Windows (backslashes)", zip(Object.entries(files).map(([name, data]) => ({ name: `proj\\${name.replace("/", "\\")}`, data, mode: 0 })))],
+    [
+      "zip made on Windows (backslashes)",
+      zip(Object.entries(files).map(([name, data]) => ({ name: `proj\\${name.replace("/", "\\")}`, data, mode: 0 }))),
+    ],
   ];
   for (const [label, archive] of layouts) {
     it(label, async () => {
@@ -52,7 +59,10 @@ describe("extractArchive unpacks projects", () => {
   }
 
   it("unwraps a top-level folder holding a child of its own name", async () => {
-    const archive = tarGz([tarEntry({ name: "p/p/inner.txt", data: "in" }), tarEntry({ name: "p/outer.txt", data: "out" })]);
+    const archive = tarGz([
+      tarEntry({ name: "p/p/inner.txt", data: "in" }),
+      tarEntry({ name: "p/outer.txt", data: "out" }),
+    ]);
     await extractArchive(Readable.from([archive]), box.dest);
     expect(Object.keys(await readTree(box.dest))).toEqual(["outer.txt", "p/inner.txt"]);
   });
@@ -81,7 +91,12 @@ describe("extractArchive unpacks projects", () => {
 
   it("accepts an archive exactly at the limits", async () => {
     const archive = tarGz([tarEntry({ name: "a/b/c.txt", data: "12345" }), tarEntry({ name: "d.txt", data: "67890" })]);
-    const result = await extractArchive(Readable.from([archive]), box.dest, { maxBytes: 10, maxEntries: 2, maxDepth: 3, maxPathLength: 9 });
+    const result = await extractArchive(Readable.from([archive]), box.dest, {
+      maxBytes: 10,
+      maxEntries: 2,
+      maxDepth: 3,
+      maxPathLength: 9,
+    });
     expect(result.bytes).toBe(10);
   });
 });

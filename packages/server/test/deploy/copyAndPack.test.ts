@@ -28,7 +28,8 @@ afterEach(async () => {
   await box.cleanup();
 });
 
-const sampleTree = () => Object.fromEntries(Object.entries(sampleProject).map(([name, content]) => [name, Buffer.from(content)]));
+const sampleTree = () =>
+  Object.fromEntries(Object.entries(sampleProject).map(([name, content]) => [name, Buffer.from(content)]));
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -41,7 +42,9 @@ describe("copyProjectDirectory", () => {
     const result = await copyProjectDirectory(src, box.dest);
     expect(await readTree(box.dest)).toEqual(sampleTree());
     expect(result.files).toBe(Object.keys(sampleProject).length);
-    expect(result.bytes).toBe(Object.values(sampleProject).reduce((sum, content) => sum + Buffer.byteLength(content), 0));
+    expect(result.bytes).toBe(
+      Object.values(sampleProject).reduce((sum, content) => sum + Buffer.byteLength(content), 0),
+    );
     expect((await stat(join(box.dest, "run.sh"))).mode & 0o777).toBe(0o755);
     expect((await stat(join(box.dest, "books.py"))).mode & 0o777).toBe(0o644);
   });
@@ -100,6 +103,9 @@ describe("packProjectDirectory", () => {
   it("fails the stream with the same error the server would give", async () => {
     await mkdir(join(src, "links"));
     await symlink("/etc", join(src, "links", "etc"));
-    await expect(collect(packProjectDirectory(src))).rejects.toMatchObject({ statusCode: 400, code: "archive_link_refused" });
+    await expect(collect(packProjectDirectory(src))).rejects.toMatchObject({
+      statusCode: 400,
+      code: "archive_link_refused",
+    });
   });
 });

@@ -31,7 +31,8 @@ function fakeLister(calls: string[][] = [], extra: Record<string, string[]> = {}
         errors.push({ file, message: "SyntaxError: Unexpected token" });
         continue;
       }
-      for (const name of extra[rel] ?? [basename(file).replace(/\.[^.]+$/, "")]) spiders.push({ name, file, className: `${name}Spider` });
+      for (const name of extra[rel] ?? [basename(file).replace(/\.[^.]+$/, "")])
+        spiders.push({ name, file, className: `${name}Spider` });
     }
     return { spiders, errors };
   };
@@ -65,7 +66,10 @@ describe("discoverSpiders", () => {
   it("reads command spiders and SDK spiders from trawler.json", async () => {
     await project({
       "trawler.json": JSON.stringify({
-        spiders: { py: { command: ["python3", "py.py", ";id"], env: { MODE: "fast" } }, quotes: { file: "crawlers/quotes.ts", env: { A: "1" } } },
+        spiders: {
+          py: { command: ["python3", "py.py", ";id"], env: { MODE: "fast" } },
+          quotes: { file: "crawlers/quotes.ts", env: { A: "1" } },
+        },
         sdk: ["more/*.js"],
       }),
       "crawlers/quotes.ts": "",
@@ -98,7 +102,10 @@ describe("discoverSpiders", () => {
   });
 
   it("refuses a manifest file spider the file does not export", async () => {
-    await project({ "trawler.json": JSON.stringify({ spiders: { wanted: { file: "spiders/other.ts" } } }), "spiders/other.ts": "" });
+    await project({
+      "trawler.json": JSON.stringify({ spiders: { wanted: { file: "spiders/other.ts" } } }),
+      "spiders/other.ts": "",
+    });
     const error = await expectTrawlerError(discoverSpiders(dir, { sdkLister: fakeLister() }), 400, "invalid_manifest");
     expect(error.message).toContain("exports no spider of that name (it exports: other)");
   });
@@ -109,13 +116,19 @@ describe("discoverSpiders", () => {
   });
 
   it("refuses an invalid trawler.json", async () => {
-    await project({ "trawler.json": JSON.stringify({ spiders: { a: { command: "python3 a.py" } } }), "spiders/b.ts": "" });
+    await project({
+      "trawler.json": JSON.stringify({ spiders: { a: { command: "python3 a.py" } } }),
+      "spiders/b.ts": "",
+    });
     const error = await expectTrawlerError(discoverSpiders(dir, { sdkLister: fakeLister() }), 400, "invalid_manifest");
     expect(error.message).toContain("$.spiders.a.command");
   });
 
   it("refuses two spiders of one name, naming both sources", async () => {
-    await project({ "trawler.json": JSON.stringify({ spiders: { books: { command: ["python3", "books.py"] } } }), "spiders/books.ts": "" });
+    await project({
+      "trawler.json": JSON.stringify({ spiders: { books: { command: ["python3", "books.py"] } } }),
+      "spiders/books.ts": "",
+    });
     const error = await expectTrawlerError(discoverSpiders(dir, { sdkLister: fakeLister() }), 400, "duplicate_spider");
     expect(error.message).toContain("spiders/books.ts");
     expect(error.message).toContain("trawler.json");
@@ -129,7 +142,11 @@ describe("discoverSpiders", () => {
 
   it("refuses an SDK spider whose name would be unsafe in paths and URLs", async () => {
     await project({ "spiders/a.ts": "" });
-    await expectTrawlerError(discoverSpiders(dir, { sdkLister: fakeLister([], { "spiders/a.ts": ["../../etc"] }) }), 400, "invalid_name");
+    await expectTrawlerError(
+      discoverSpiders(dir, { sdkLister: fakeLister([], { "spiders/a.ts": ["../../etc"] }) }),
+      400,
+      "invalid_name",
+    );
   });
 
   it("explains both ways to declare a spider when there are none", async () => {
@@ -141,7 +158,11 @@ describe("discoverSpiders", () => {
 
   it("includes load failures in the no_spiders message", async () => {
     await project({ "spiders/broken.ts": "" });
-    const error = await expectTrawlerError(discoverSpiders(dir, { sdkLister: fakeLister([], {}, ["spiders/broken.ts"]) }), 400, "no_spiders");
+    const error = await expectTrawlerError(
+      discoverSpiders(dir, { sdkLister: fakeLister([], {}, ["spiders/broken.ts"]) }),
+      400,
+      "no_spiders",
+    );
     expect(error.message).toContain("SyntaxError");
   });
 });
@@ -171,7 +192,9 @@ describe("the real SDK lister", () => {
       "spiders/broken.ts": "export const = ;",
     });
     const result = await discoverSpiders(dir);
-    expect(result.spiders).toEqual([{ name: "books", runtime: "sdk", file: "spiders/books.ts", className: "BooksSpider" }]);
+    expect(result.spiders).toEqual([
+      { name: "books", runtime: "sdk", file: "spiders/books.ts", className: "BooksSpider" },
+    ]);
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toContain("spiders/broken.ts");
   });
@@ -179,13 +202,19 @@ describe("the real SDK lister", () => {
 
 describe("createSdkLister", () => {
   it("takes the last listing line, ignoring what spider modules print", async () => {
-    const script = 'console.log("noise"); console.log(JSON.stringify({ spiders: [{ name: "a", file: process.argv[1] }], errors: [] })); console.log("{not json")';
+    const script =
+      'console.log("noise"); console.log(JSON.stringify({ spiders: [{ name: "a", file: process.argv[1] }], errors: [] })); console.log("{not json")';
     const lister = createSdkLister(dir, { argv: [process.execPath, "-e", script] });
-    expect(await lister([join(dir, "spiders/a.ts")])).toEqual({ spiders: [{ name: "a", file: join(dir, "spiders/a.ts") }], errors: [] });
+    expect(await lister([join(dir, "spiders/a.ts")])).toEqual({
+      spiders: [{ name: "a", file: join(dir, "spiders/a.ts") }],
+      errors: [],
+    });
   });
 
   it("gives a clear 400 when the lister crashes", async () => {
-    const lister = createSdkLister(dir, { argv: [process.execPath, "-e", 'console.error("boom: cannot load"); process.exit(3)'] });
+    const lister = createSdkLister(dir, {
+      argv: [process.execPath, "-e", 'console.error("boom: cannot load"); process.exit(3)'],
+    });
     const error = await expectTrawlerError(lister([]), 400, "spider_discovery_failed");
     expect(error.message).toContain("boom: cannot load");
   });
@@ -199,7 +228,10 @@ describe("createSdkLister", () => {
     const pid = Number(await readFile(pidFile, "utf8"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Killed means gone or a zombie waiting for init to reap it ("Z" in /proc/PID/stat).
-    const state = await readFile(`/proc/${pid}/stat`, "utf8").then((stat) => stat.split(") ")[1]?.[0], () => "gone");
+    const state = await readFile(`/proc/${pid}/stat`, "utf8").then(
+      (stat) => stat.split(") ")[1]?.[0],
+      () => "gone",
+    );
     if (state !== "gone" && state !== "Z") process.kill(pid, "SIGKILL");
     expect(["gone", "Z"]).toContain(state);
   });
@@ -207,7 +239,8 @@ describe("createSdkLister", () => {
   it("does not pass the server's environment to spider code", async () => {
     process.env.TRAWLER_TEST_SECRET = "hunter2";
     try {
-      const script = 'console.log(JSON.stringify({ spiders: [], errors: [{ file: "env", message: String(process.env.TRAWLER_TEST_SECRET) }] }))';
+      const script =
+        'console.log(JSON.stringify({ spiders: [], errors: [{ file: "env", message: String(process.env.TRAWLER_TEST_SECRET) }] }))';
       const listing = await createSdkLister(dir, { argv: [process.execPath, "-e", script] })([]);
       expect(listing.errors[0]?.message).toBe("undefined");
     } finally {

@@ -37,21 +37,33 @@ export async function makeSandbox(): Promise<Sandbox> {
 }
 
 /** The archive as a file path or as a stream, so both kinds of source get exercised. */
-export async function asSource(box: Sandbox, archive: Buffer, kind: "file" | "stream", fileName = "upload"): Promise<string | Readable> {
+export async function asSource(
+  box: Sandbox,
+  archive: Buffer,
+  kind: "file" | "stream",
+  fileName = "upload",
+): Promise<string | Readable> {
   if (kind === "stream") return Readable.from([archive]);
   const file = join(box.store, fileName);
   await writeFile(file, archive);
   return file;
 }
 
-export async function expectTrawlerError(promise: Promise<unknown>, statusCode: number, code: string): Promise<TrawlerError> {
+export async function expectTrawlerError(
+  promise: Promise<unknown>,
+  statusCode: number,
+  code: string,
+): Promise<TrawlerError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(TrawlerError);
   const trawlerError = error as TrawlerError;
-  expect({ statusCode: trawlerError.statusCode, code: trawlerError.code }, trawlerError.message).toEqual({ statusCode, code });
+  expect({ statusCode: trawlerError.statusCode, code: trawlerError.code }, trawlerError.message).toEqual({
+    statusCode,
+    code,
+  });
   return trawlerError;
 }
 
@@ -60,7 +72,8 @@ export async function expectNothingEscaped(box: Sandbox): Promise<void> {
   expect(await readdir(box.base)).toEqual(["parent"]);
   expect(await readdir(box.parent)).toEqual(["dest"]);
   expect(await readdir(box.dest)).toEqual([]);
-  for (const canary of [join(box.base, "x"), join(box.parent, "x"), "/abs", "/x"]) expect(existsSync(canary), canary).toBe(false);
+  for (const canary of [join(box.base, "x"), join(box.parent, "x"), "/abs", "/x"])
+    expect(existsSync(canary), canary).toBe(false);
 }
 
 /** Sum of file sizes under dir (best effort while another task is writing into it). */
