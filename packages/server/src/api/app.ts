@@ -15,7 +15,8 @@ import { jobDataRoutes } from "./routes/jobData.ts";
 
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: logger,
+    // Per-request lines only at debug level; errors are logged by the error handler.
+    loggerInstance: ["debug", "trace"].includes(logger.level) ? logger : logger.child({}, { level: "warn" }),
     bodyLimit: 1024 * 1024,
     // Slow or trickling clients are cut off instead of holding sockets forever.
     requestTimeout: 120_000,
