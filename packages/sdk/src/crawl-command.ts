@@ -31,9 +31,9 @@ export function runCrawlCommand(opts: CrawlCommandOptions): Promise<number> {
   if (opts.output) env.TRAWLER_SDK_OUTPUT = path.resolve(opts.output);
   const argv = ["--import", REGISTER_PATH, RUN_SPIDER_PATH, path.resolve(opts.file)];
   if (opts.spider) argv.push(opts.spider);
-  const child = spawn(process.execPath, argv, { stdio: "inherit", env });
-  // Ctrl-C reaches the child through the terminal's process group; a signal sent only to
-  // this process is passed on. Either way the child decides how to stop (two-stage).
+  // The child gets its own process group so that Ctrl-C reaches it once, through this process:
+  // a second Ctrl-C is then a real second signal (stop now), not the terminal's echo of the first.
+  const child = spawn(process.execPath, argv, { stdio: "inherit", env, detached: true });
   const forward = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null) child.kill(signal);
   };
