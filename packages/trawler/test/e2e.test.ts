@@ -4,7 +4,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, startServer, type RunningServer } from "../../server/src/index.ts";
+import { loadConfig, startServer, type RunningServer } from "@trawler/server";
 import { HELLO_ITEMS, runCli, tempDir, writeHelloProject } from "./helpers.ts";
 
 let server: RunningServer;

@@ -34,11 +34,13 @@ async function printPages(client: ApiClient, key: string, after: number, level: 
 
 async function follow(client: ApiClient, key: string, after: number, level: string | undefined): Promise<void> {
   let failures = 0;
+  let connected = false;
   for (;;) {
     let lastError: unknown;
     try {
       const res = await client.streamLogs(key, { after, level });
       if (!res.body) throw new Error("the log stream has no body");
+      connected = true;
       for await (const ev of readSse(res.body)) {
         failures = 0;
         if (ev.event === "end") return;
@@ -48,8 +50,9 @@ async function follow(client: ApiClient, key: string, after: number, level: stri
         after = line.seq;
       }
     } catch (err) {
-      // A server that went away mid-stream is retried; one that answers with an error is not.
-      if (!(err instanceof ServerUnreachableError) && !isStreamBreak(err)) throw err;
+      // A server that went away mid-stream is retried; one that answers with an error, or
+      // that was never there, is not.
+      if (!connected || !(err instanceof ServerUnreachableError || isStreamBreak(err))) throw err;
       lastError = err;
     }
     // The stream ended without its `end` event: reconnect and continue after the last line.
