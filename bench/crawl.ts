@@ -14,7 +14,11 @@ function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
-const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 const pages = Number(flag("pages", "10000"));
 const latencies = list(flag("latency", "0,50")).map(Number);
@@ -25,7 +29,10 @@ const only = list(flag("systems", ""));
 const slowAtLatency = process.argv.includes("--slow-peers-at-latency");
 const SLOW = new Set(["crawlee (default storage)", "scrapy"]);
 
-const siteScript = [path.resolve(REPO, "../shared/bench/site.mjs"), path.join(REPO, "packages/sdk/test/fixtures/site.mjs")].find((p) => fs.existsSync(p));
+const siteScript = [
+  path.resolve(REPO, "../shared/bench/site.mjs"),
+  path.join(REPO, "packages/sdk/test/fixtures/site.mjs"),
+].find((p) => fs.existsSync(p));
 if (!siteScript) throw new Error("site.mjs not found");
 
 interface Row {
@@ -39,7 +46,8 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)] as T;
+const median = <T>(xs: T[], key: (x: T) => number): T =>
+  [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)] as T;
 
 for (const latency of latencies) {
   const site = await startSite(siteScript, pages, latency);
@@ -49,7 +57,16 @@ for (const latency of latencies) {
       if (latency > 0 && SLOW.has(sys.id) && !slowAtLatency) continue;
       const why = sys.unavailable();
       if (why) {
-        rows.push({ system: sys.id, latency, concurrency, pages: 0, pagesPerS: NaN, rssMb: NaN, cpuS: NaN, note: `skipped: ${why}` });
+        rows.push({
+          system: sys.id,
+          latency,
+          concurrency,
+          pages: 0,
+          pagesPerS: NaN,
+          rssMb: NaN,
+          cpuS: NaN,
+          note: `skipped: ${why}`,
+        });
         continue;
       }
       const samples: Array<RunResult & { served: number }> = [];
@@ -63,23 +80,42 @@ for (const latency of latencies) {
         samples.push({ ...res, served });
       }
       const m = median(samples, (s) => s.served / s.crawlS);
-      const row: Row = { system: sys.id, latency, concurrency, pages: m.served, pagesPerS: m.served / m.crawlS, rssMb: m.peakRssMb, cpuS: m.cpuS };
+      const row: Row = {
+        system: sys.id,
+        latency,
+        concurrency,
+        pages: m.served,
+        pagesPerS: m.served / m.crawlS,
+        rssMb: m.peakRssMb,
+        cpuS: m.cpuS,
+      };
       if (m.served !== pages) row.note = `fetched ${m.served} of ${pages} pages`;
       rows.push(row);
-      process.stderr.write(`${sys.id.padEnd(28)} latency ${latency} ms, concurrency ${concurrency}: ${row.pagesPerS.toFixed(0)} pages/s, ${row.rssMb.toFixed(0)} MB, ${row.cpuS.toFixed(1)} CPU s\n`);
+      process.stderr.write(
+        `${sys.id.padEnd(28)} latency ${latency} ms, concurrency ${concurrency}: ${row.pagesPerS.toFixed(0)} pages/s, ${row.rssMb.toFixed(0)} MB, ${row.cpuS.toFixed(1)} CPU s\n`,
+      );
     }
   }
   site.stop();
 }
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
-console.log(`\nCrawl benchmark: ${pages} pages, ${runs} run(s) each (median), ${os.cpus().length} CPUs, node ${process.version}\n`);
+console.log(
+  `\nCrawl benchmark: ${pages} pages, ${runs} run(s) each (median), ${os.cpus().length} CPUs, node ${process.version}\n`,
+);
 console.log("| crawler | latency ms | concurrency | pages | pages/s | peak RSS MB | CPU s | note |");
 console.log("|---|---|---|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.system} | ${r.latency} | ${r.concurrency} | ${r.pages} | ${fmt(r.pagesPerS)} | ${fmt(r.rssMb)} | ${fmt(r.cpuS, 1)} | ${r.note ?? ""} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.system} | ${r.latency} | ${r.concurrency} | ${r.pages} | ${fmt(r.pagesPerS)} | ${fmt(r.rssMb)} | ${fmt(r.cpuS, 1)} | ${r.note ?? ""} |`,
+  );
 
 console.log("\nRatios (target in brackets):");
-const get = (system: string, latency: number, concurrency: number) => rows.find((r) => r.system === system && r.latency === latency && r.concurrency === concurrency && !r.note?.startsWith("skipped"));
+const get = (system: string, latency: number, concurrency: number) =>
+  rows.find(
+    (r) =>
+      r.system === system && r.latency === latency && r.concurrency === concurrency && !r.note?.startsWith("skipped"),
+  );
 for (const latency of latencies)
   for (const concurrency of concurrencies) {
     const mem = get("trawler (memory)", latency, concurrency);
@@ -90,7 +126,10 @@ for (const latency of latencies)
     };
     const parts = [ratio("undici+cheerio-h2", "≥ 0.8")];
     if (latency === 0) parts.push(ratio("scrapy", "≥ 10"), ratio("crawlee (memory storage)", "≥ 5"));
-    else parts.push(`${(mem.pagesPerS / (concurrency / (latency / 1000))).toFixed(2)} of the ${concurrency / (latency / 1000)} pages/s the concurrency allows [≥ 0.9]`);
+    else
+      parts.push(
+        `${(mem.pagesPerS / (concurrency / (latency / 1000))).toFixed(2)} of the ${concurrency / (latency / 1000)} pages/s the concurrency allows [≥ 0.9]`,
+      );
     const jd = get("trawler (job dir)", latency, concurrency);
     if (jd) parts.push(`job dir ${(jd.pagesPerS / mem.pagesPerS).toFixed(2)}× in-memory [≥ 0.7]`);
     parts.push(`peak RSS ${fmt(mem.rssMb)} MB${jd ? ` / ${fmt(jd.rssMb)} MB` : ""} [< 250]`);

@@ -13,7 +13,11 @@ export interface Measured {
   stderr: string;
 }
 
-export async function measure(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutS?: number }): Promise<Measured> {
+export async function measure(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutS?: number },
+): Promise<Measured> {
   const timeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-time-")), "t");
   const started = performance.now();
   const child = spawn("/usr/bin/time", ["-f", "%M %U %S", "-o", timeFile, cmd, ...args], {
@@ -29,7 +33,9 @@ export async function measure(cmd: string, args: string[], opts: { env?: NodeJS.
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   clearTimeout(timer);
   const wallS = (performance.now() - started) / 1000;
-  const [rssKb = 0, user = 0, sys = 0] = (fs.readFileSync(timeFile, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number);
+  const [rssKb = 0, user = 0, sys = 0] = (fs.readFileSync(timeFile, "utf8").trim().split("\n").pop() ?? "")
+    .split(" ")
+    .map(Number);
   fs.rmSync(path.dirname(timeFile), { recursive: true, force: true });
   return { code, wallS, peakRssMb: rssKb / 1024, cpuS: user + sys, stdout, stderr };
 }

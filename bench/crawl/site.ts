@@ -10,9 +10,13 @@ export interface BenchSite {
 }
 
 export async function startSite(script: string, pages: number, latencyMs: number): Promise<BenchSite> {
-  const child = spawn(process.execPath, [script, "--port", "0", "--pages", String(pages), "--latency-ms", String(latencyMs)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [script, "--port", "0", "--pages", String(pages), "--latency-ms", String(latencyMs)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout }).once("line", (l) => resolve((JSON.parse(l) as { port: number }).port));
     child.once("exit", (c) => reject(new Error(`site exited with ${c}`)));

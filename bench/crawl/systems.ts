@@ -23,7 +23,11 @@ export interface System {
 }
 
 function fromJsonLine(m: Measured): RunResult {
-  const line = m.stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  const line = m.stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
   const wallMs = line ? Number((JSON.parse(line) as { wallMs?: number }).wallMs) : NaN;
   return { ...m, crawlS: Number.isFinite(wallMs) ? wallMs / 1000 : m.wallS };
 }
@@ -46,9 +50,20 @@ function trawler(id: string, jobDir: boolean): System {
       if (jobDir) settings.JOB_DIR = path.join(tmp, "job");
       const m = await measure(
         process.execPath,
-        ["--import", path.join(SDK, "loader/register.mjs"), path.join(SDK, "src/bin/run-spider.ts"), path.join(HERE, "bench-spider.ts")],
+        [
+          "--import",
+          path.join(SDK, "loader/register.mjs"),
+          path.join(SDK, "src/bin/run-spider.ts"),
+          path.join(HERE, "bench-spider.ts"),
+        ],
         {
-          env: { ...process.env, TRAWLER_ARGS: JSON.stringify({ start }), TRAWLER_SETTINGS: JSON.stringify(settings), TRAWLER_SDK_OUTPUT: path.join(tmp, "out.jsonl"), TRAWLER_FIFO: "" },
+          env: {
+            ...process.env,
+            TRAWLER_ARGS: JSON.stringify({ start }),
+            TRAWLER_SETTINGS: JSON.stringify(settings),
+            TRAWLER_SDK_OUTPUT: path.join(tmp, "out.jsonl"),
+            TRAWLER_FIFO: "",
+          },
           cwd: REPO,
         },
       );
@@ -64,7 +79,17 @@ function undici(parser: string): System {
     async run(start, concurrency, tmp) {
       const m = await measure(
         process.execPath,
-        [path.join(PEERS, "undici_crawler.mjs"), "--start", start, "--concurrency", String(concurrency), "--parser", parser, "--out", path.join(tmp, "out.jsonl")],
+        [
+          path.join(PEERS, "undici_crawler.mjs"),
+          "--start",
+          start,
+          "--concurrency",
+          String(concurrency),
+          "--parser",
+          parser,
+          "--out",
+          path.join(tmp, "out.jsonl"),
+        ],
         { cwd: REPO },
       );
       return fromJsonLine(m);
@@ -75,11 +100,22 @@ function undici(parser: string): System {
 function crawlee(persist: boolean): System {
   return {
     id: persist ? "crawlee (default storage)" : "crawlee (memory storage)",
-    unavailable: () => (fs.existsSync(path.join(REPO, "node_modules/@crawlee/cheerio")) ? undefined : "@crawlee/cheerio is not installed"),
+    unavailable: () =>
+      fs.existsSync(path.join(REPO, "node_modules/@crawlee/cheerio")) ? undefined : "@crawlee/cheerio is not installed",
     async run(start, concurrency, tmp) {
       const m = await measure(
         process.execPath,
-        [path.join(PEERS, "crawlee_cheerio.mjs"), "--start", start, "--concurrency", String(concurrency), "--storage-dir", path.join(tmp, "crawlee"), "--persist", String(persist)],
+        [
+          path.join(PEERS, "crawlee_cheerio.mjs"),
+          "--start",
+          start,
+          "--concurrency",
+          String(concurrency),
+          "--storage-dir",
+          path.join(tmp, "crawlee"),
+          "--persist",
+          String(persist),
+        ],
         { cwd: REPO, env: { ...process.env, CRAWLEE_LOG_LEVEL: "WARNING" } },
       );
       return fromJsonLine(m);
@@ -100,8 +136,22 @@ const scrapy: System = {
   async run(start, concurrency, tmp) {
     const m = await measure(
       "/usr/bin/python3",
-      ["-m", "scrapy", "runspider", path.join(PEERS, "scrapy_spider.py"), "-a", `start_url=${start}`, "-O", path.join(tmp, "out.jsonl"),
-        "-s", `CONCURRENT_REQUESTS=${concurrency}`, "-s", `CONCURRENT_REQUESTS_PER_DOMAIN=${concurrency}`, "-s", "LOG_LEVEL=INFO"],
+      [
+        "-m",
+        "scrapy",
+        "runspider",
+        path.join(PEERS, "scrapy_spider.py"),
+        "-a",
+        `start_url=${start}`,
+        "-O",
+        path.join(tmp, "out.jsonl"),
+        "-s",
+        `CONCURRENT_REQUESTS=${concurrency}`,
+        "-s",
+        `CONCURRENT_REQUESTS_PER_DOMAIN=${concurrency}`,
+        "-s",
+        "LOG_LEVEL=INFO",
+      ],
       { cwd: tmp },
     );
     return fromStatsDump(m, /'elapsed_time_seconds': ([\d.]+)/);

@@ -24,7 +24,11 @@ export interface CrawlCommandOptions {
 export function runCrawlCommand(opts: CrawlCommandOptions): Promise<number> {
   const settings: Record<string, string> = { ...opts.settings };
   if (opts.logLevel) settings.LOG_LEVEL = opts.logLevel;
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENV.args]: JSON.stringify(opts.args), [ENV.settings]: JSON.stringify(settings) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [ENV.args]: JSON.stringify(opts.args),
+    [ENV.settings]: JSON.stringify(settings),
+  };
   delete env[ENV.fifo];
   delete env[ENV.jobDir];
   delete env[ENV.spider];

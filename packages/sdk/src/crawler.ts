@@ -19,7 +19,8 @@ export async function crawl(opts: CrawlOptions): Promise<string> {
   const args = opts.args ?? {};
   spider.args = { ...args };
   const target = spider as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(args)) if (typeof target[key] !== "function" && key !== "name") target[key] = value;
+  for (const [key, value] of Object.entries(args))
+    if (typeof target[key] !== "function" && key !== "name") target[key] = value;
   const staticSettings = (opts.spiderClass as unknown as { customSettings?: Record<string, unknown> }).customSettings;
   const settings = new Settings(staticSettings, spider.customSettings, opts.settings);
   const engine = new Engine({ spider, settings, output: opts.output });

@@ -46,11 +46,15 @@ function classNameOf(cls: object): string {
 export function pickSpider(found: FoundSpider[], file: string, name?: string): FoundSpider {
   if (name) {
     const match = found.find((s) => s.name === name);
-    if (!match) throw new Error(`no spider named ${JSON.stringify(name)} in ${file} (found: ${found.map((s) => s.name).join(", ") || "none"})`);
+    if (!match)
+      throw new Error(
+        `no spider named ${JSON.stringify(name)} in ${file} (found: ${found.map((s) => s.name).join(", ") || "none"})`,
+      );
     return match;
   }
   const [only, ...rest] = found;
   if (!only) throw new Error(`no spider in ${file}: export a class that extends Spider with a static name`);
-  if (rest.length > 0) throw new Error(`${file} has several spiders (${found.map((s) => s.name).join(", ")}); choose one by name`);
+  if (rest.length > 0)
+    throw new Error(`${file} has several spiders (${found.map((s) => s.name).join(", ")}); choose one by name`);
   return only;
 }

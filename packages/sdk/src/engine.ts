@@ -31,6 +31,7 @@ export class Engine extends OpenSpider {
   private readonly items: ItemFlow;
   private readonly extensions: Extensions;
   private readonly maxActive: number;
+  private readonly limits: { pages: number; errors: number; allowAllStatuses: boolean };
   private readonly hardStop = new AbortController();
   private startIter: AsyncIterator<unknown> | Iterator<unknown> | undefined;
   private pullingStart = false;
@@ -56,7 +57,14 @@ export class Engine extends OpenSpider {
       stats,
     });
     this.downloader = new Downloader(opts.settings, stats, logger);
-    this.items = new ItemFlow(opts.spider, opts.output, stats, logger, opts.settings.getInt("CLOSESPIDER_ITEMCOUNT"), (r) => this.close(r));
+    this.items = new ItemFlow(
+      opts.spider,
+      opts.output,
+      stats,
+      logger,
+      opts.settings.getInt("CLOSESPIDER_ITEMCOUNT"),
+      (r) => this.close(r),
+    );
     this.extensions = new Extensions({
       settings: this.settings,
       stats,
@@ -67,6 +75,12 @@ export class Engine extends OpenSpider {
       hasJobDir: this.store !== undefined,
     });
     this.maxActive = Math.max(1, opts.settings.getInt("CONCURRENT_REQUESTS"));
+    // Read once, so a bad value stops start-up with the setting's name instead of failing mid-crawl.
+    this.limits = {
+      pages: opts.settings.getInt("CLOSESPIDER_PAGECOUNT"),
+      errors: opts.settings.getInt("CLOSESPIDER_ERRORCOUNT"),
+      allowAllStatuses: opts.settings.getBool("HTTPERROR_ALLOW_ALL"),
+    };
     // Every in-flight request listens on the hard-stop signal.
     setMaxListeners(0, this.hardStop.signal);
   }
@@ -79,7 +93,8 @@ export class Engine extends OpenSpider {
     try {
       await this.spider.opened();
       const start = this.spider.startRequests() as unknown as AsyncIterable<unknown> | Iterable<unknown>;
-      this.startIter = Symbol.asyncIterator in start ? start[Symbol.asyncIterator]() : (start as Iterable<unknown>)[Symbol.iterator]();
+      this.startIter =
+        Symbol.asyncIterator in start ? start[Symbol.asyncIterator]() : (start as Iterable<unknown>)[Symbol.iterator]();
     } catch (error) {
       this.logger.error("Error while opening the spider", error);
       this.close("failed");
@@ -114,10 +129,12 @@ export class Engine extends OpenSpider {
       const req = this.scheduler.next();
       if (!req) break;
       this.active++;
-      void this.process(req).finally(() => {
-        this.active--;
-        this.pump();
-      });
+      void this.process(req)
+        .catch((error: unknown) => this.logger.error(`Unexpected error processing <${req.method} ${req.url}>`, error))
+        .finally(() => {
+          this.active--;
+          this.pump();
+        });
     }
     if (this.scheduler.size < this.maxActive && this.startIter && !this.pullingStart) void this.pullStart();
     if (this.active === 0 && this.scheduler.size === 0 && !this.startIter && !this.pullingStart) this.close("finished");
@@ -131,7 +148,8 @@ export class Engine extends OpenSpider {
         const step = await this.startIter.next();
         if (step.done) this.startIter = undefined;
         else if (step.value instanceof Request) this.schedule(step.value, "startRequests", undefined, 0, false);
-        else if (step.value !== undefined) this.logger.error(`startRequests() must yield requests, got ${typeof step.value}`);
+        else if (step.value !== undefined)
+          this.logger.error(`startRequests() must yield requests, got ${typeof step.value}`);
       }
     } catch (error) {
       this.startIter = undefined;
@@ -165,7 +183,9 @@ export class Engine extends OpenSpider {
         this.stats.inc("robotstxt/forbidden");
         this.logger.debug(`${error.message}: <${req.method} ${req.url}>`);
       } else {
-        this.logger.error(`Error downloading <${req.method} ${req.url}>: ${errorName(error)}: ${(error as Error).message}`);
+        this.logger.error(
+          `Error downloading <${req.method} ${req.url}>: ${errorName(error)}: ${(error as Error).message}`,
+        );
         await this.callSpider(req.errback, [error, req], req, undefined);
       }
       return await this.markDone(req);
@@ -173,17 +193,26 @@ export class Engine extends OpenSpider {
     const index = this.responseIndex++;
     this.stats.inc("response_received_count");
     this.output.request({
-      url: response.url, method: req.method, status: response.status, rs: response.body.length,
-      duration: Date.now() - started, time: started, parent: req.parent ?? null, fp: req.fingerprint,
+      url: response.url,
+      method: req.method,
+      status: response.status,
+      rs: response.body.length,
+      duration: Date.now() - started,
+      time: started,
+      parent: req.parent ?? null,
+      fp: req.fingerprint,
     });
-    if (this.logger.isEnabled(LOG_LEVELS.DEBUG)) this.logger.debug(`Crawled (${response.status}) <${req.method} ${response.url}>`);
+    if (this.logger.isEnabled(LOG_LEVELS.DEBUG))
+      this.logger.debug(`Crawled (${response.status}) <${req.method} ${response.url}>`);
     this.checkBan(response);
-    this.checkCount("CLOSESPIDER_PAGECOUNT", this.stats.num("response_received_count"), "closespider_pagecount");
+    this.checkCount(this.limits.pages, this.stats.num("response_received_count"), "closespider_pagecount");
     if (this.handles(response)) await this.callSpider(req.callback ?? "parse", [response], req, index);
     else {
       this.stats.inc("httperror/response_ignored_count");
       this.stats.inc(`httperror/response_ignored_status_count/${response.status}`);
-      this.logger.info(`Ignoring response <${response.status} ${response.url}>: HTTP status code is not handled or not allowed`);
+      this.logger.info(
+        `Ignoring response <${response.status} ${response.url}>: HTTP status code is not handled or not allowed`,
+      );
       await this.callSpider(req.errback, [new HttpError(response.status, response.url), req], req, index);
     }
     await this.markDone(req);
@@ -200,9 +229,12 @@ export class Engine extends OpenSpider {
         () => (fn as (...a: unknown[]) => unknown).apply(this.spider, args),
         (value) => {
           if (value instanceof Request) return this.schedule(value, name, index, depth, true);
-          if (typeof value === "object" && value !== null && !Array.isArray(value)) return this.items.process(value as Record<string, unknown>, req.url);
+          if (typeof value === "object" && value !== null && !Array.isArray(value))
+            return this.items.process(value as Record<string, unknown>, req.url);
           if (value !== undefined && value !== null)
-            this.logger.error(`Spider must return requests, items or nothing, got ${typeof value} in ${name}() for <${req.method} ${req.url}>`);
+            this.logger.error(
+              `Spider must return requests, items or nothing, got ${typeof value} in ${name}() for <${req.method} ${req.url}>`,
+            );
         },
       );
     } catch (error) {
@@ -210,7 +242,7 @@ export class Engine extends OpenSpider {
       this.errors++;
       this.stats.inc(`spider_exceptions/${(error as Error)?.name ?? "Error"}`);
       this.logger.error(`Spider error processing <${req.method} ${req.url}> in ${name}()`, error);
-      this.checkCount("CLOSESPIDER_ERRORCOUNT", this.errors, "closespider_errorcount");
+      this.checkCount(this.limits.errors, this.errors, "closespider_errorcount");
     }
   }
 
@@ -250,7 +282,7 @@ export class Engine extends OpenSpider {
   private handles(response: Response): boolean {
     const s = response.status;
     if (s >= 200 && s < 300) return true;
-    if (response.meta.handleHttpStatusAll === true || this.settings.getBool("HTTPERROR_ALLOW_ALL")) return true;
+    if (response.meta.handleHttpStatusAll === true || this.limits.allowAllStatuses) return true;
     const list = response.meta.handleHttpStatusList;
     return this.spider.handleHttpStatusList.includes(s) || (Array.isArray(list) && list.includes(s));
   }
@@ -273,8 +305,7 @@ export class Engine extends OpenSpider {
     }
   }
 
-  private checkCount(setting: string, value: number, reason: string): void {
-    const limit = this.settings.getInt(setting);
+  private checkCount(limit: number, value: number, reason: string): void {
     if (limit > 0 && value >= limit) this.close(reason);
   }
 }

@@ -27,10 +27,12 @@ export class Extensions {
     stats.max("memusage/max", rss);
     const timeout = settings.getNumber("CLOSESPIDER_TIMEOUT");
     if (timeout > 0) this.timers.push(setTimeout(() => this.host.close("closespider_timeout"), timeout * 1000));
-    if (settings.getBool("MEMUSAGE_ENABLED")) this.every(settings.getNumber("MEMUSAGE_CHECK_INTERVAL_SECONDS"), () => this.checkMemory());
+    if (settings.getBool("MEMUSAGE_ENABLED"))
+      this.every(settings.getNumber("MEMUSAGE_CHECK_INTERVAL_SECONDS"), () => this.checkMemory());
     this.every(settings.getNumber("LOGSTATS_INTERVAL"), this.logStats());
     this.every(settings.getNumber("STATS_INTERVAL"), () => this.host.emitStats());
-    if (this.host.hasJobDir) this.every(settings.getNumber("STATE_CHECKPOINT_INTERVAL"), () => this.host.checkpointState());
+    if (this.host.hasJobDir)
+      this.every(settings.getNumber("STATE_CHECKPOINT_INTERVAL"), () => this.host.checkpointState());
   }
 
   stop(): void {

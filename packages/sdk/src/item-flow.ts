@@ -72,7 +72,8 @@ export class ItemFlow {
       return undefined;
     }
     this.stats.inc("item_scraped_count");
-    if (this.itemLimit > 0 && this.stats.num("item_scraped_count") >= this.itemLimit) this.closeSpider("closespider_itemcount");
+    if (this.itemLimit > 0 && this.stats.num("item_scraped_count") >= this.itemLimit)
+      this.closeSpider("closespider_itemcount");
     return pending;
   }
 }

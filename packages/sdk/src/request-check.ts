@@ -25,7 +25,12 @@ function methodName(
   const methods = spider as Record<string, unknown>;
   if (typeof ref === "string") {
     if (typeof methods[ref] !== "function")
-      throw new RequestSerializationError(spiderName, yieldedBy, field, `names ${JSON.stringify(ref)}, which is not a method of the spider`);
+      throw new RequestSerializationError(
+        spiderName,
+        yieldedBy,
+        field,
+        `names ${JSON.stringify(ref)}, which is not a method of the spider`,
+      );
     return ref;
   }
   if (typeof ref === "function") {

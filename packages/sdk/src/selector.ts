@@ -74,7 +74,10 @@ export class SelectorList implements Iterable<SelectorList> {
 
   /** Values matching a regular expression; its first group when it has one. */
   re(pattern: RegExp | string): string[] {
-    const re = typeof pattern === "string" ? new RegExp(pattern, "g") : new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    const re =
+      typeof pattern === "string"
+        ? new RegExp(pattern, "g")
+        : new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
     const out: string[] = [];
     for (const v of this.all()) for (const m of v.matchAll(re)) out.push(m[1] ?? m[0]);
     return out;

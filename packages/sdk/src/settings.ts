@@ -6,7 +6,10 @@ export type SettingValue = string | number | boolean | null | SettingValue[] | {
 export const DEFAULT_SETTINGS = {
   BOT_NAME: "trawler",
   USER_AGENT: "Trawler/0.1 (+https://github.com/trawler)",
-  DEFAULT_REQUEST_HEADERS: { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "accept-language": "en" },
+  DEFAULT_REQUEST_HEADERS: {
+    accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "accept-language": "en",
+  },
   CONCURRENT_REQUESTS: 16,
   CONCURRENT_REQUESTS_PER_DOMAIN: 8,
   DOWNLOAD_DELAY: 0,
@@ -74,7 +77,8 @@ export class Settings {
   getNumber(name: string): number {
     const v = this.values.get(name);
     const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isFinite(n)) throw new SettingError(`setting ${name} must be a number, got ${JSON.stringify(v)}`);
+    if (typeof n !== "number" || !Number.isFinite(n))
+      throw new SettingError(`setting ${name} must be a number, got ${JSON.stringify(v)}`);
     return n;
   }
 
@@ -120,7 +124,8 @@ export class Settings {
   getDict(name: string): Record<string, string> {
     let v = this.values.get(name);
     if (typeof v === "string") v = parseJson(name, v);
-    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new SettingError(`setting ${name} must be an object`);
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      throw new SettingError(`setting ${name} must be an object`);
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
   }
 

@@ -23,12 +23,18 @@ afterAll(async () => {
 
 const SLOW = { CONCURRENT_REQUESTS: 2, CONCURRENT_REQUESTS_PER_DOMAIN: 2 };
 
-const cases: Array<[reason: string, args: () => Record<string, string>, settings: Record<string, unknown>, file?: string]> = [
+const cases: Array<
+  [reason: string, args: () => Record<string, string>, settings: Record<string, unknown>, file?: string]
+> = [
   ["closespider_timeout", () => ({ start: site.url }), { ...SLOW, CLOSESPIDER_TIMEOUT: 0.5 }],
   ["closespider_itemcount", () => ({ start: site.url }), { ...SLOW, CLOSESPIDER_ITEMCOUNT: 30 }],
   ["closespider_pagecount", () => ({ start: site.url }), { ...SLOW, CLOSESPIDER_PAGECOUNT: 30 }],
   ["closespider_errorcount", () => ({ start: site.url, fail: "1" }), { ...SLOW, CLOSESPIDER_ERRORCOUNT: 5 }],
-  ["memusage_exceeded", () => ({ start: site.url }), { ...SLOW, MEMUSAGE_LIMIT_MB: 1, MEMUSAGE_CHECK_INTERVAL_SECONDS: 0.1 }],
+  [
+    "memusage_exceeded",
+    () => ({ start: site.url }),
+    { ...SLOW, MEMUSAGE_LIMIT_MB: 1, MEMUSAGE_CHECK_INTERVAL_SECONDS: 0.1 },
+  ],
   ["custom_reason", () => ({ start: site.url, closeAfter: "20" }), SLOW],
   ["banned", () => ({ start: forbiddenUrl, count: "50" }), { CONCURRENT_REQUESTS: 1, BAN_THRESHOLD: 3 }, "many.ts"],
 ];

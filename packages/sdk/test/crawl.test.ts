@@ -14,7 +14,10 @@ afterAll(() => site.stop());
 describe("a 2,000-page crawl under the platform contract", () => {
   it("fetches every page exactly once and yields every item", async () => {
     await site.reset();
-    const run = runSpider(fixture("shop.ts"), { args: { start: site.url }, settings: { CONCURRENT_REQUESTS: 16, CONCURRENT_REQUESTS_PER_DOMAIN: 16 } });
+    const run = runSpider(fixture("shop.ts"), {
+      args: { start: site.url },
+      settings: { CONCURRENT_REQUESTS: 16, CONCURRENT_REQUESTS_PER_DOMAIN: 16 },
+    });
     const { code, stderr } = await run.done;
     expect(stderr).toBe("");
     expect(code).toBe(0);
@@ -22,7 +25,9 @@ describe("a 2,000-page crawl under the platform contract", () => {
     const urls = items(run.messages).map((i) => i.url as string);
     expect(urls.length).toBe(PAGES);
     expect(new Set(urls).size).toBe(PAGES);
-    expect(items(run.messages).every((i) => typeof i.name === "string" && (i.price as string).startsWith("$"))).toBe(true);
+    expect(items(run.messages).every((i) => typeof i.name === "string" && (i.price as string).startsWith("$"))).toBe(
+      true,
+    );
     expect(outcome(run.messages)).toBe("finished");
     const stats = lastStats(run.messages);
     expect(stats.finish_reason).toBe("finished");

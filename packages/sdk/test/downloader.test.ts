@@ -44,7 +44,10 @@ describe("downloader", () => {
 
   it("gives up after RETRY_TIMES and does not hand the 500 to the callback", async () => {
     const s = await server({ "/down": (_q, res) => html(res, "no", 500) });
-    const { items, stats, reason } = await crawlInProcess(spiderFor([s.url("/down")]), { ...FAST_RETRY, RETRY_TIMES: 3 });
+    const { items, stats, reason } = await crawlInProcess(spiderFor([s.url("/down")]), {
+      ...FAST_RETRY,
+      RETRY_TIMES: 3,
+    });
     expect(reason).toBe("finished");
     expect(s.hits.length).toBe(4);
     expect(items).toEqual([]);
@@ -95,7 +98,8 @@ describe("downloader", () => {
 
   it("obeys robots.txt when ROBOTSTXT_OBEY is on, and only then", async () => {
     const routes = {
-      "/robots.txt": (_q: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { "content-type": "text/plain" }).end("User-agent: *\nDisallow: /private\n"),
+      "/robots.txt": (_q: http.IncomingMessage, res: http.ServerResponse) =>
+        res.writeHead(200, { "content-type": "text/plain" }).end("User-agent: *\nDisallow: /private\n"),
       "/public": (_q: http.IncomingMessage, res: http.ServerResponse) => html(res, "public"),
       "/private/x": (_q: http.IncomingMessage, res: http.ServerResponse) => html(res, "secret"),
     };
@@ -114,9 +118,14 @@ describe("downloader", () => {
     const s = await server({
       "/login": (_q, res) => html(res, "hi", 200, { "set-cookie": "sid=abc123; Path=/" }),
       "/me": (q, res) => html(res, `cookie=${q.headers.cookie ?? ""}`),
-      "/gz": (_q, res) => res.writeHead(200, { "content-encoding": "gzip", "content-type": "text/html" }).end(zlib.gzipSync(page)),
-      "/df": (_q, res) => res.writeHead(200, { "content-encoding": "deflate", "content-type": "text/html" }).end(zlib.deflateSync(page)),
-      "/br": (_q, res) => res.writeHead(200, { "content-encoding": "br", "content-type": "text/html" }).end(zlib.brotliCompressSync(page)),
+      "/gz": (_q, res) =>
+        res.writeHead(200, { "content-encoding": "gzip", "content-type": "text/html" }).end(zlib.gzipSync(page)),
+      "/df": (_q, res) =>
+        res.writeHead(200, { "content-encoding": "deflate", "content-type": "text/html" }).end(zlib.deflateSync(page)),
+      "/br": (_q, res) =>
+        res
+          .writeHead(200, { "content-encoding": "br", "content-type": "text/html" })
+          .end(zlib.brotliCompressSync(page)),
     });
     class Session extends spiderFor([]) {
       override async *startRequests() {
@@ -156,7 +165,10 @@ describe("downloader", () => {
     const a = await server({ "/slow": slow }, "127.0.0.1");
     const b = await server({ "/slow": slow }, "127.0.0.2");
     const urls = Array.from({ length: 8 }, (_, i) => [a.url(`/slow?i=${i}`), b.url(`/slow?i=${i}`)]).flat();
-    const { items } = await crawlInProcess(spiderFor(urls), { CONCURRENT_REQUESTS: 16, CONCURRENT_REQUESTS_PER_DOMAIN: 2 });
+    const { items } = await crawlInProcess(spiderFor(urls), {
+      CONCURRENT_REQUESTS: 16,
+      CONCURRENT_REQUESTS_PER_DOMAIN: 2,
+    });
     expect(items.length).toBe(16);
     expect(maxPerHost.get("127.0.0.1")).toBe(2);
     expect(maxPerHost.get("127.0.0.2")).toBe(2);
@@ -166,10 +178,34 @@ describe("downloader", () => {
   it("spaces requests to a domain by DOWNLOAD_DELAY", async () => {
     const s = await server({ "/p": (_q, res) => html(res, "p") });
     const urls = Array.from({ length: 5 }, (_, i) => s.url(`/p?i=${i}`));
-    await crawlInProcess(spiderFor(urls), { DOWNLOAD_DELAY: 0.15, RANDOMIZE_DOWNLOAD_DELAY: false, CONCURRENT_REQUESTS_PER_DOMAIN: 8 });
+    await crawlInProcess(spiderFor(urls), {
+      DOWNLOAD_DELAY: 0.15,
+      RANDOMIZE_DOWNLOAD_DELAY: false,
+      CONCURRENT_REQUESTS_PER_DOMAIN: 8,
+    });
     const gaps = s.hits.slice(1).map((h, i) => h.time - (s.hits[i] as { time: number }).time);
     expect(gaps.length).toBe(4);
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(140);
+  });
+
+  it("AutoThrottle starts at its start delay and follows the latency", async () => {
+    const s = await server({ "/p": (_q, res) => void setTimeout(() => html(res, "p"), 100) });
+    const urls = Array.from({ length: 5 }, (_, i) => s.url(`/p?i=${i}`));
+    await crawlInProcess(spiderFor(urls), {
+      AUTOTHROTTLE_ENABLED: true,
+      AUTOTHROTTLE_START_DELAY: 0.3,
+      RANDOMIZE_DOWNLOAD_DELAY: false,
+      CONCURRENT_REQUESTS_PER_DOMAIN: 8,
+    });
+    const gaps = s.hits.slice(1).map((h, i) => h.time - (s.hits[i] as { time: number }).time);
+    expect(gaps.length).toBe(4);
+    // Delays move from the 0.3 s start towards the 0.1 s latency: 0.3, 0.2, 0.15, 0.125 s.
+    // (The first gap, seen by the server, is shortened by the first connection's set-up.)
+    const [, g2 = 0, g3 = 0, g4 = 0] = gaps;
+    expect(g2).toBeGreaterThanOrEqual(185);
+    expect(g3).toBeGreaterThanOrEqual(135);
+    expect(g4).toBeGreaterThanOrEqual(110);
+    expect(g4).toBeLessThan(g2);
   });
 
   it("sends a request through its proxy", async () => {

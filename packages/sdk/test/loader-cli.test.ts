@@ -41,7 +41,11 @@ afterAll(async () => {
 
 describe("list-spiders", () => {
   it("prints one JSON line with the spiders and the files that failed", () => {
-    const out = execFileSync(process.execPath, ["--import", REGISTER_PATH, LIST_SPIDERS_PATH, "spiders/books.ts", "spiders/bad.ts"], { cwd: dir, encoding: "utf8" });
+    const out = execFileSync(
+      process.execPath,
+      ["--import", REGISTER_PATH, LIST_SPIDERS_PATH, "spiders/books.ts", "spiders/bad.ts"],
+      { cwd: dir, encoding: "utf8" },
+    );
     expect(out.trim().split("\n")).toHaveLength(1);
     const parsed = JSON.parse(out) as { spiders: unknown[]; errors: Array<{ file: string; message: string }> };
     expect(parsed.spiders).toEqual([{ name: "books", file: "spiders/books.ts", className: "Books" }]);
@@ -55,29 +59,60 @@ describe("runCrawlCommand", () => {
     const out = path.join(dir, "items.jsonl");
     const jobDir = path.join(dir, "crawls", "run-1");
     await site.reset();
-    const code = await runCrawlCommand({ file: path.join(dir, "spiders/books.ts"), args: { start: site.url }, settings: { JOB_DIR: jobDir }, output: out, logLevel: "WARNING" });
+    const code = await runCrawlCommand({
+      file: path.join(dir, "spiders/books.ts"),
+      args: { start: site.url },
+      settings: { JOB_DIR: jobDir },
+      output: out,
+      logLevel: "WARNING",
+    });
     expect(code).toBe(0);
-    const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { url: string; name: string });
+    const lines = fs
+      .readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { url: string; name: string });
     expect(lines.length).toBe(200);
     expect(lines.every((l) => l.name.length > 0)).toBe(true);
     expect(await site.served()).toBe(200);
     expect(fs.existsSync(path.join(jobDir, "job.sqlite"))).toBe(true);
 
     // Same command again: the job directory says everything was seen, nothing is fetched.
-    const again = await runCrawlCommand({ file: path.join(dir, "spiders/books.ts"), args: { start: site.url }, settings: { JOB_DIR: jobDir }, output: out, logLevel: "WARNING" });
+    const again = await runCrawlCommand({
+      file: path.join(dir, "spiders/books.ts"),
+      args: { start: site.url },
+      settings: { JOB_DIR: jobDir },
+      output: out,
+      logLevel: "WARNING",
+    });
     expect(again).toBe(0);
     expect(await site.served()).toBe(200);
     expect(fs.readFileSync(out, "utf8")).toBe("");
 
     const csv = path.join(dir, "items.csv");
-    expect(await runCrawlCommand({ file: path.join(dir, "spiders/books.ts"), spider: "books", args: { start: site.url }, settings: { CLOSESPIDER_ITEMCOUNT: "5", CONCURRENT_REQUESTS: "1" }, output: csv, logLevel: "ERROR" })).toBe(0);
+    expect(
+      await runCrawlCommand({
+        file: path.join(dir, "spiders/books.ts"),
+        spider: "books",
+        args: { start: site.url },
+        settings: { CLOSESPIDER_ITEMCOUNT: "5", CONCURRENT_REQUESTS: "1" },
+        output: csv,
+        logLevel: "ERROR",
+      }),
+    ).toBe(0);
     const rows = fs.readFileSync(csv, "utf8").trim().split("\r\n");
     expect(rows[0]).toBe("url,name");
     expect(rows.length).toBeGreaterThanOrEqual(6);
   });
 
   it("returns non-zero when the spider cannot be found", async () => {
-    const code = await runCrawlCommand({ file: path.join(dir, "spiders/books.ts"), spider: "nope", args: {}, settings: {}, logLevel: "ERROR" });
+    const code = await runCrawlCommand({
+      file: path.join(dir, "spiders/books.ts"),
+      spider: "nope",
+      args: {},
+      settings: {},
+      logLevel: "ERROR",
+    });
     expect(code).not.toBe(0);
   });
 });

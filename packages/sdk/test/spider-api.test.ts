@@ -1,7 +1,16 @@
 // The spider-facing API: selectors, follow, fingerprints, request checks, pipelines, errors,
 // priorities and depth — run against a real local server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DropItem, Request, RequestSerializationError, Spider, requestFingerprint, type Item, type ItemPipeline, type Response } from "../src/index.ts";
+import {
+  DropItem,
+  Request,
+  RequestSerializationError,
+  Spider,
+  requestFingerprint,
+  type Item,
+  type ItemPipeline,
+  type Response,
+} from "../src/index.ts";
 import { crawlInProcess } from "./helpers/in-process.ts";
 import { html, startServer, type TestServer } from "./helpers/test-server.ts";
 
@@ -54,7 +63,12 @@ describe("responses", () => {
       missing: "default",
       nested: ["one", "two", "mail"],
     });
-    expect(items.map((i) => i.page).filter(Boolean).sort()).toEqual(["/p/1", "/p/2?b=2&a=1"]);
+    expect(
+      items
+        .map((i) => i.page)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["/p/1", "/p/2?b=2&a=1"]);
     expect(items).toContainEqual({ json: 7 });
   });
 });
@@ -119,7 +133,9 @@ describe("callbacks, pipelines, scheduling", () => {
     expect(reason).toBe("finished");
     expect(items.length).toBe(2);
     expect(stats["spider_exceptions/TypeError"]).toBe(1);
-    expect(errors.join("\n")).toMatch(/Spider error processing <GET .*\/> in parse\(\)\nTypeError: boom in parse\n\s+at /);
+    expect(errors.join("\n")).toMatch(
+      /Spider error processing <GET .*\/> in parse\(\)\nTypeError: boom in parse\n\s+at /,
+    );
   });
 
   it("runs pipelines in order and drops items", async () => {

@@ -14,20 +14,25 @@ function jsonObject(name: string): Record<string, unknown> {
   const text = process.env[name];
   if (!text) return {};
   const value = JSON.parse(text) as unknown;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${name} must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`${name} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
 async function main(): Promise<number> {
   const [file, requested] = process.argv.slice(2);
   if (!file) throw new Error("usage: run-spider.ts FILE [SPIDER]");
-  const args = Object.fromEntries(Object.entries(jsonObject(ENV.args)).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const args = Object.fromEntries(
+    Object.entries(jsonObject(ENV.args)).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
   const settings = jsonObject(ENV.settings);
   const jobDir = process.env[ENV.jobDir];
   if (jobDir) settings.JOB_DIR = jobDir;
   const found = pickSpider(await importSpiders(file), file, requested || process.env[ENV.spider] || undefined);
   const fifo = process.env[ENV.fifo];
-  const output: Output = fifo ? new ChannelOutput(fifo) : new StandaloneOutput(found.name, process.env[OUTPUT_ENV] || undefined);
+  const output: Output = fifo
+    ? new ChannelOutput(fifo)
+    : new StandaloneOutput(found.name, process.env[OUTPUT_ENV] || undefined);
   let engine: Engine | undefined;
   const onSignal = (): void => {
     if (engine) engine.shutdown();

@@ -16,8 +16,19 @@ import { Slots } from "./slots.ts";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const RETRYABLE_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH",
-  "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CLOSED",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
 ]);
 
 export class Downloader {
@@ -48,7 +59,12 @@ export class Downloader {
       cookies: settings.getBool("COOKIES_ENABLED"),
     };
     this.retryCodes = new Set(settings.getNumberList("RETRY_HTTP_CODES"));
-    this.agent = new Agent({ connections: perDomain, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: this.cfg.timeoutMs } });
+    this.agent = new Agent({
+      connections: perDomain,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      connect: { timeout: this.cfg.timeoutMs },
+    });
     this.slots = new Slots({
       concurrency: perDomain,
       delay: settings.getNumber("DOWNLOAD_DELAY"),
@@ -66,7 +82,10 @@ export class Downloader {
     if (settings.getBool("ROBOTSTXT_OBEY")) {
       this.robots = new RobotsCache(
         async (url) => {
-          const raw = await exchange(this.agent, this.httpRequest(new URL(url), "GET", { ...this.baseHeaders }, undefined));
+          const raw = await exchange(
+            this.agent,
+            this.httpRequest(new URL(url), "GET", { ...this.baseHeaders }, undefined),
+          );
           return { status: raw.status, text: raw.body.toString("utf8") };
         },
         userAgent,
@@ -86,7 +105,10 @@ export class Downloader {
     let body = req.body;
     let attempt = 0;
     let redirects = 0;
-    const jarKey = typeof req.meta.cookiejar === "string" || typeof req.meta.cookiejar === "number" ? String(req.meta.cookiejar) : "";
+    const jarKey =
+      typeof req.meta.cookiejar === "string" || typeof req.meta.cookiejar === "number"
+        ? String(req.meta.cookiejar)
+        : "";
     const maxRetries = typeof req.meta.maxRetryTimes === "number" ? req.meta.maxRetryTimes : this.cfg.retryTimes;
     const mayRetry = this.cfg.retry && req.meta.dontRetry !== true;
     const proxyUrl = req.proxy ?? (typeof req.meta.proxy === "string" ? req.meta.proxy : undefined);
@@ -132,7 +154,11 @@ export class Downloader {
         url = next;
         continue;
       }
-      if (mayRetry && this.retryCodes.has(raw.status) && (await this.retry(req, ++attempt, maxRetries, `${raw.status} ${STATUS_CODES[raw.status] ?? ""}`.trim(), signal)))
+      if (
+        mayRetry &&
+        this.retryCodes.has(raw.status) &&
+        (await this.retry(req, ++attempt, maxRetries, `${raw.status} ${STATUS_CODES[raw.status] ?? ""}`.trim(), signal))
+      )
         continue;
       return new Response({ url: url.href, status: raw.status, headers: raw.headers, body: raw.body, request: req });
     }
@@ -143,7 +169,13 @@ export class Downloader {
   }
 
   /** Waits an exponential, jittered back-off; false when the retries are used up. */
-  private async retry(req: Request, attempt: number, maxRetries: number, reason: string, signal: AbortSignal): Promise<boolean> {
+  private async retry(
+    req: Request,
+    attempt: number,
+    maxRetries: number,
+    reason: string,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     if (attempt > maxRetries) {
       this.stats.inc("retry/max_reached");
       this.logger.error(`Gave up retrying <${req.method} ${req.url}> (failed ${attempt} times): ${reason}`);
@@ -167,7 +199,13 @@ export class Downloader {
     return headers;
   }
 
-  private httpRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined, signal?: AbortSignal) {
+  private httpRequest(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal?: AbortSignal,
+  ) {
     return { url, method, headers, body, timeoutMs: this.cfg.timeoutMs, maxSize: this.cfg.maxSize, signal };
   }
 

@@ -14,7 +14,10 @@ export class LineWriter {
   private drain: Promise<void> | undefined;
 
   constructor(target: string | number, flags = "w") {
-    this.stream = typeof target === "number" ? fs.createWriteStream("", { fd: target, autoClose: false }) : fs.createWriteStream(target, { flags });
+    this.stream =
+      typeof target === "number"
+        ? fs.createWriteStream("", { fd: target, autoClose: false })
+        : fs.createWriteStream(target, { flags });
     this.stream.on("error", (e) => (this.failure = e));
   }
 

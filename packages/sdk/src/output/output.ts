@@ -31,7 +31,9 @@ export class ChannelOutput implements Output {
   item(item: Record<string, unknown>): Promise<void> | undefined {
     const line = formatChannelLine("ITM", item);
     if (line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line) > MAX_LINE_BYTES)
-      throw new ItemTooLarge(`item of ${Buffer.byteLength(line)} bytes is over the channel's ${MAX_LINE_BYTES}-byte line limit`);
+      throw new ItemTooLarge(
+        `item of ${Buffer.byteLength(line)} bytes is over the channel's ${MAX_LINE_BYTES}-byte line limit`,
+      );
     return this.writer.write(line);
   }
 

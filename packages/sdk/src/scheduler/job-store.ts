@@ -50,7 +50,9 @@ export class JobStore {
     const insertReq = this.db.prepare("INSERT INTO requests (id, priority, data) VALUES (?, ?, ?)");
     const insertSeen = this.db.prepare("INSERT OR IGNORE INTO seen (fp) VALUES (?)");
     const deleteReq = this.db.prepare("DELETE FROM requests WHERE id = ?");
-    const putKv = this.db.prepare("INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    const putKv = this.db.prepare(
+      "INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    );
     this.commit = this.db.transaction((ops: Op[]) => {
       let maxId = 0;
       for (const op of ops) {
@@ -77,7 +79,10 @@ export class JobStore {
 
   /** Pending and interrupted requests, highest priority first, oldest first inside a priority. */
   loadRequests(): StoredRequest[] {
-    const rows = this.db.prepare("SELECT id, data FROM requests ORDER BY priority DESC, id").all() as Array<{ id: number; data: string }>;
+    const rows = this.db.prepare("SELECT id, data FROM requests ORDER BY priority DESC, id").all() as Array<{
+      id: number;
+      data: string;
+    }>;
     return rows.map((r) => ({ id: r.id, record: JSON.parse(r.data) as RequestRecord }));
   }
 

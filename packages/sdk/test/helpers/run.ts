@@ -35,7 +35,10 @@ export function runSpider(
     TRAWLER_SPIDER: opts.spider ?? "",
   };
   if (opts.jobDir) env.TRAWLER_JOB_DIR = opts.jobDir;
-  const child = spawn(process.execPath, ["--import", REGISTER_PATH, RUN_SPIDER_PATH, file], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--import", REGISTER_PATH, RUN_SPIDER_PATH, file], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const messages: ChannelMessage[] = [];
@@ -64,7 +67,9 @@ export function runSpider(
   const until = (predicate: (m: ChannelMessage[]) => boolean) =>
     new Promise<void>((resolve, reject) => {
       const check = () => (predicate(messages) ? resolve() : waiters.push(check));
-      void exited.then(() => setTimeout(() => (predicate(messages) ? resolve() : reject(new Error(`run ended first: ${stderr}`))), 400));
+      void exited.then(() =>
+        setTimeout(() => (predicate(messages) ? resolve() : reject(new Error(`run ended first: ${stderr}`))), 400),
+      );
       check();
     });
   return { child, messages, done, until };

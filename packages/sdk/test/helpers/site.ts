@@ -13,9 +13,13 @@ export interface Site {
 }
 
 export async function startSite(pages: number, latencyMs = 0): Promise<Site> {
-  const child: ChildProcess = spawn(process.execPath, [SITE_SCRIPT, "--port", "0", "--pages", String(pages), "--latency-ms", String(latencyMs)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [SITE_SCRIPT, "--port", "0", "--pages", String(pages), "--latency-ms", String(latencyMs)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));

@@ -15,7 +15,9 @@ export async function startServer(routes: Record<string, Handler>, host = "127.0
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
     hits.push({ path: url.pathname + url.search, time: performance.now(), headers: req.headers, host: url.hostname });
-    const route = routes[url.pathname] ?? Object.entries(routes).find(([p]) => p.endsWith("*") && url.pathname.startsWith(p.slice(0, -1)))?.[1];
+    const route =
+      routes[url.pathname] ??
+      Object.entries(routes).find(([p]) => p.endsWith("*") && url.pathname.startsWith(p.slice(0, -1)))?.[1];
     if (!route) return void res.writeHead(404).end("not found");
     void Promise.resolve(route(req, res, url)).catch((e: unknown) => res.writeHead(500).end(String(e)));
   });
