@@ -20,6 +20,11 @@ export interface Config {
   maxArchiveBytes: number;
   logLevel: string;
   demo: boolean;
+  logRetentionDays: number;
+  retentionIntervalMs: number;
+  allowPrivateWebhooks: boolean;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -110,6 +115,36 @@ export const SETTINGS: { [K in keyof Config]: Setting<Config[K]> } = {
   },
   logLevel: { env: "TRAWLER_LOG_LEVEL", default: () => "info", parse: text, doc: "server log level (pino)" },
   demo: { env: "TRAWLER_DEMO", default: () => false, parse: bool, doc: "deploy the demo project and site on start" },
+  logRetentionDays: {
+    env: "TRAWLER_LOG_RETENTION_DAYS",
+    default: () => 30,
+    parse: integer(0, 36_500),
+    doc: "log lines older than this many days are deleted (0: keep forever)",
+  },
+  retentionIntervalMs: {
+    env: "TRAWLER_RETENTION_INTERVAL_MS",
+    default: () => 3_600_000,
+    parse: integer(100),
+    doc: "how often the retention task runs",
+  },
+  allowPrivateWebhooks: {
+    env: "TRAWLER_ALLOW_PRIVATE_WEBHOOKS",
+    default: () => false,
+    parse: bool,
+    doc: "allow webhooks to loopback, private and link-local addresses (SSRF guard off)",
+  },
+  webhookRetryBaseMs: {
+    env: "TRAWLER_WEBHOOK_RETRY_BASE_MS",
+    default: () => 10_000,
+    parse: integer(10),
+    doc: "first webhook retry delay; doubles on each further attempt",
+  },
+  webhookMaxAttempts: {
+    env: "TRAWLER_WEBHOOK_MAX_ATTEMPTS",
+    default: () => 8,
+    parse: integer(1, 50),
+    doc: "webhook delivery attempts before a delivery is marked failed",
+  },
 };
 
 export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
