@@ -31,7 +31,8 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
+    // Generous: several engineers share two cores, and a loaded machine makes tsx start slowly.
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 50_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);

@@ -75,10 +75,16 @@ describe("no server", () => {
     }
   });
 
-  it("refuses a malformed job key without a request", async () => {
-    const r = await runCli(["items", "1/2", "--url", "http://127.0.0.1:9"]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: a job key is PROJECT/SPIDER/NUMBER, e.g. 1/3/42, not "1/2"');
+  it("refuses a malformed job key, priority or deploy directory without a request", async () => {
+    const [key, priority, dir] = await Promise.all([
+      runCli(["items", "1/2", "--url", "http://127.0.0.1:9"]),
+      runCli(["schedule", "p", "s", "-p", "7", "--url", "http://127.0.0.1:9"]),
+      runCli(["deploy", "no/such/dir", "--url", "http://127.0.0.1:9"]),
+    ]);
+    expect(key.stderr).toContain('error: a job key is PROJECT/SPIDER/NUMBER, e.g. 1/3/42, not "1/2"');
+    expect(priority.stderr).toContain("expected an integer from 0 to 4");
+    expect(dir.stderr).toBe("error: no/such/dir is not a directory\n");
+    for (const r of [key, priority, dir]) expect(r.code).toBe(1);
   });
 });
 
@@ -112,7 +118,7 @@ export default class Pages extends Spider {
 `,
       );
       const out = path.join(dir, "items.jsonl");
-      const r = await runCli(["crawl", spider, "-a", `start=http://127.0.0.1:${port}/`, "-a", "tag=t1", "-s", "ROBOTSTXT_OBEY=false", "-o", out], { timeoutMs: 40_000 });
+      const r = await runCli(["crawl", spider, "-a", `start=http://127.0.0.1:${port}/`, "-a", "tag=t1", "-s", "ROBOTSTXT_OBEY=false", "-o", out], { timeoutMs: 55_000 });
       expect(r.code, r.stderr).toBe(0);
       const items = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { title: string; tag: string });
       expect(items.map((i) => i.title).sort()).toEqual(["Home", "Page a", "Page b"]);

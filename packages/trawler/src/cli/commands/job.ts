@@ -48,7 +48,7 @@ export function registerJob(program: Command): void {
     .action(async (key: string, _opts: unknown, cmd: Command) => {
       const job = await clientFor(cmd).cancelJob(key);
       // A running job keeps running until its spider has stopped; say which case this is.
-      const what = job.state === "finished" ? `cancelled (${job.outcome ?? "cancelled"})` : "stopping";
+      const what = job.state !== "finished" ? "stopping" : job.outcome === "cancelled" || job.outcome === null ? "cancelled" : `ended (${job.outcome})`;
       process.stdout.write(`${job.key} ${what}\n`);
     });
 }
