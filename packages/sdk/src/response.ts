@@ -1,8 +1,9 @@
 // A downloaded response. The HTML is parsed only when css() or $ is first used, so spiders
 // that read JSON or text pay nothing for parsing.
 import { load, type CheerioAPI } from "cheerio/slim";
+import { parseDocument } from "htmlparser2";
 import { Request, type CallbackRef, type RequestOptions, type JsonValue } from "./request.ts";
-import { SelectorList } from "./selector.ts";
+import { SelectorList, type DomNode, type SelectorContext } from "./selector.ts";
 
 export interface ResponseInit {
   url: string;
@@ -20,7 +21,9 @@ export class Response {
   readonly body: Buffer;
   readonly request: Request;
   private textCache: string | undefined;
-  private dom: CheerioAPI | undefined;
+  private document: DomNode | undefined;
+  private cheerioApi: CheerioAPI | undefined;
+  private selectorContext: SelectorContext | undefined;
   private base: URL | undefined;
 
   constructor(init: ResponseInit) {
@@ -44,14 +47,21 @@ export class Response {
     return JSON.parse(this.text) as T;
   }
 
-  /** The cheerio document (htmlparser2 backend). */
+  /** The cheerio document, over the same htmlparser2 DOM that css() queries. */
   get $(): CheerioAPI {
-    this.dom ??= load(this.text);
-    return this.dom;
+    // "utf8": serialise like browsers and lxml (escape & < > and quotes, keep "$" and "é").
+    this.cheerioApi ??= load(this.dom as never, { encodeEntities: "utf8" } as never);
+    return this.cheerioApi;
   }
 
   css(query: string): SelectorList {
-    return SelectorList.select(this.$, query);
+    this.selectorContext ??= { root: this.dom, cheerio: () => this.$ };
+    return SelectorList.select(this.selectorContext, query);
+  }
+
+  private get dom(): DomNode {
+    this.document ??= parseDocument(this.text) as unknown as DomNode;
+    return this.document;
   }
 
   urljoin(href: string): string {

