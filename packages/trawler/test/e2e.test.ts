@@ -50,7 +50,19 @@ describe("trawler CLI against a live server", () => {
   }, 120_000);
 
   it("schedules with arguments, priority and tags, and lists the job", async () => {
-    const r = await cli("schedule", "hello-project", "hello", "-a", "greeting=hi=there", "-p", "3", "-t", "nightly", "-t", "cli");
+    const r = await cli(
+      "schedule",
+      "hello-project",
+      "hello",
+      "-a",
+      "greeting=hi=there",
+      "-p",
+      "3",
+      "-t",
+      "nightly",
+      "-t",
+      "cli",
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     key = r.stdout.trim();
@@ -77,7 +89,12 @@ describe("trawler CLI against a live server", () => {
 
     const { logs } = await api<{ logs: { message: string }[] }>(`/api/v1/jobs/${key}/logs`);
     const paged = await cli("logs", key);
-    expect(paged.stdout.trim().split("\n").map((l) => l.split(" ").slice(2).join(" "))).toEqual(logs.map((l) => l.message));
+    expect(
+      paged.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ").slice(2).join(" ")),
+    ).toEqual(logs.map((l) => l.message));
     expect(paged.stdout).toBe(followed.stdout);
     const warnings = await cli("logs", key, "--level", "warning");
     expect(warnings.stdout.trim().split("\n")).toHaveLength(1);
@@ -88,7 +105,8 @@ describe("trawler CLI against a live server", () => {
   });
 
   it("downloads items to a file and to stdout, byte for byte as the API exports them", async () => {
-    const exportOf = async (format: string) => (await fetch(`${server.url}/api/v1/jobs/${key}/items/export?format=${format}`)).text();
+    const exportOf = async (format: string) =>
+      (await fetch(`${server.url}/api/v1/jobs/${key}/items/export?format=${format}`)).text();
     const csvFile = path.join(work, "out.csv");
     const [toFile, jsonl, fields] = await Promise.all([
       cli("items", key, "-o", csvFile),
@@ -104,7 +122,10 @@ describe("trawler CLI against a live server", () => {
     await expect(fs.stat(`${csvFile}.part`)).rejects.toThrow();
 
     expect(jsonl.stdout).toBe(await exportOf("jsonl"));
-    const items = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l) as { n: number; greeting: string });
+    const items = jsonl.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { n: number; greeting: string });
     expect(items.map((i) => i.n)).toEqual([0, 1, 2, 3, 4]);
     expect(items[0]?.greeting).toBe("hi=there");
     expect(JSON.parse(fields.stdout)).toEqual(items.map((i) => ({ n: i.n, greeting: i.greeting })));
@@ -128,7 +149,9 @@ describe("trawler CLI against a live server", () => {
   it("refuses a malformed -a before calling the server", async () => {
     const r = await cli("schedule", "hello-project", "hello", "-a", "greeting");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error: option '-a, --arg <name=value>' argument 'greeting' is invalid. expected NAME=VALUE");
+    expect(r.stderr).toContain(
+      "error: option '-a, --arg <name=value>' argument 'greeting' is invalid. expected NAME=VALUE",
+    );
     const { jobs } = await api<{ jobs: unknown[] }>("/api/v1/jobs?project=hello-project");
     expect(jobs).toHaveLength(1);
   });

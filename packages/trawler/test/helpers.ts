@@ -24,9 +24,16 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO_ROOT, env: cleanEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? REPO_ROOT,
+      env: cleanEnv(opts.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -54,7 +61,10 @@ export const HELLO_ITEMS = 5;
  */
 export async function writeHelloProject(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, "trawler.json"), JSON.stringify({ spiders: { hello: { command: ["node", "hello.mjs"] } } }));
+  await fs.writeFile(
+    path.join(dir, "trawler.json"),
+    JSON.stringify({ spiders: { hello: { command: ["node", "hello.mjs"] } } }),
+  );
   await fs.writeFile(
     path.join(dir, "hello.mjs"),
     `import fs from "node:fs";

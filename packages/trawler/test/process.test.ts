@@ -68,7 +68,10 @@ describe("trawler serve", () => {
 
 describe("no server", () => {
   it("says there is no Trawler server at the URL and how to start one", async () => {
-    const [byFlag, byEnv] = await Promise.all([runCli(["jobs", "--url", "http://127.0.0.1:9"]), runCli(["logs", "-f", "1/1/1"], { env: { TRAWLER_URL: "http://127.0.0.1:9/" } })]);
+    const [byFlag, byEnv] = await Promise.all([
+      runCli(["jobs", "--url", "http://127.0.0.1:9"]),
+      runCli(["logs", "-f", "1/1/1"], { env: { TRAWLER_URL: "http://127.0.0.1:9/" } }),
+    ]);
     for (const r of [byFlag, byEnv]) {
       expect(r.code).toBe(1);
       expect(r.stderr).toBe("error: no Trawler server at http://127.0.0.1:9 — start one with `trawler serve`\n");
@@ -118,9 +121,27 @@ export default class Pages extends Spider {
 `,
       );
       const out = path.join(dir, "items.jsonl");
-      const r = await runCli(["crawl", spider, "-a", `start=http://127.0.0.1:${port}/`, "-a", "tag=t1", "-s", "ROBOTSTXT_OBEY=false", "-o", out], { timeoutMs: 55_000 });
+      const r = await runCli(
+        [
+          "crawl",
+          spider,
+          "-a",
+          `start=http://127.0.0.1:${port}/`,
+          "-a",
+          "tag=t1",
+          "-s",
+          "ROBOTSTXT_OBEY=false",
+          "-o",
+          out,
+        ],
+        { timeoutMs: 55_000 },
+      );
       expect(r.code, r.stderr).toBe(0);
-      const items = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { title: string; tag: string });
+      const items = fs
+        .readFileSync(out, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { title: string; tag: string });
       expect(items.map((i) => i.title).sort()).toEqual(["Home", "Page a", "Page b"]);
       expect(items.every((i) => i.tag === "t1")).toBe(true);
     } finally {

@@ -27,7 +27,8 @@ async function events(chunks: string[]): Promise<SseEvent[]> {
 
 describe("readSse", () => {
   it("parses events, ids, comments and multi-line data across chunk boundaries", async () => {
-    const text = ': keep-alive\n\nevent: log\nid: 7\ndata: {"a":1}\n\ndata: one\ndata: two\n\nevent: end\r\ndata: {}\r\n\r\n';
+    const text =
+      ': keep-alive\n\nevent: log\nid: 7\ndata: {"a":1}\n\ndata: one\ndata: two\n\nevent: end\r\ndata: {}\r\n\r\n';
     // Every split point must give the same events, including between CR and LF.
     const whole = await events([text]);
     expect(whole).toEqual([
@@ -39,7 +40,9 @@ describe("readSse", () => {
   });
 
   it("drops an event cut off before its blank line", async () => {
-    expect(await events(["data: complete\n\ndata: cut"])).toEqual([{ event: "message", data: "complete", id: undefined }]);
+    expect(await events(["data: complete\n\ndata: cut"])).toEqual([
+      { event: "message", data: "complete", id: undefined },
+    ]);
   });
 });
 
@@ -73,7 +76,20 @@ describe("options and formatting", () => {
   });
 
   it("formats durations and aligns tables", () => {
-    expect([duration(850), duration(12_400), duration(185_000), duration(7_380_000)]).toEqual(["850ms", "12s", "3m05s", "2h03m"]);
-    expect(table(["key", "items"], [["1/1/1", "5"], ["1/1/10", "120"]])).toBe("key     items\n1/1/1       5\n1/1/10    120\n");
+    expect([duration(850), duration(12_400), duration(185_000), duration(7_380_000)]).toEqual([
+      "850ms",
+      "12s",
+      "3m05s",
+      "2h03m",
+    ]);
+    expect(
+      table(
+        ["key", "items"],
+        [
+          ["1/1/1", "5"],
+          ["1/1/10", "120"],
+        ],
+      ),
+    ).toBe("key     items\n1/1/1       5\n1/1/10    120\n");
   });
 });

@@ -129,7 +129,8 @@ function causeCode(err: unknown): string | undefined {
 
 /** `1/3/42` → `/api/v1/jobs/1/3/42`; the key is checked so that it cannot address another route. */
 export function jobPath(key: string): string {
-  if (!/^\d+\/\d+\/\d+$/.test(key)) throw new UsageError(`a job key is PROJECT/SPIDER/NUMBER, e.g. 1/3/42, not ${JSON.stringify(key)}`);
+  if (!/^\d+\/\d+\/\d+$/.test(key))
+    throw new UsageError(`a job key is PROJECT/SPIDER/NUMBER, e.g. 1/3/42, not ${JSON.stringify(key)}`);
   return `/api/v1/jobs/${key}`;
 }
 
@@ -143,7 +144,8 @@ export class ApiClient {
   /** Sends a request and returns the response if it is 2xx; throws ApiError or ServerUnreachableError otherwise. */
   async fetch(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     let body: RequestInit["body"];
     if (opts.json !== undefined) {
@@ -158,7 +160,13 @@ export class ApiClient {
     let res: Response;
     try {
       // `duplex: "half"` is required by fetch for a streamed request body.
-      res = await fetch(url, { method, headers, body, signal: opts.signal, ...(opts.stream ? { duplex: "half" } : {}) } as RequestInit);
+      res = await fetch(url, {
+        method,
+        headers,
+        body,
+        signal: opts.signal,
+        ...(opts.stream ? { duplex: "half" } : {}),
+      } as RequestInit);
     } catch (err) {
       if (streamError) throw streamError;
       if ((err as Error).name === "AbortError") throw err;
@@ -196,7 +204,8 @@ export class ApiClient {
   }
 
   async listSpiders(project: string): Promise<Spider[]> {
-    return (await this.json<{ spiders: Spider[] }>("GET", `/api/v1/projects/${encodeURIComponent(project)}/spiders`)).spiders;
+    return (await this.json<{ spiders: Spider[] }>("GET", `/api/v1/projects/${encodeURIComponent(project)}/spiders`))
+      .spiders;
   }
 
   schedule(req: ScheduleRequest): Promise<Job> {
@@ -215,13 +224,20 @@ export class ApiClient {
     return this.json("POST", `${jobPath(key)}/cancel`);
   }
 
-  logs(key: string, query: { after?: number; limit?: number; level?: string }): Promise<{ logs: LogLine[]; nextAfter: number }> {
+  logs(
+    key: string,
+    query: { after?: number; limit?: number; level?: string },
+  ): Promise<{ logs: LogLine[]; nextAfter: number }> {
     return this.json("GET", `${jobPath(key)}/logs`, { query });
   }
 
   /** The live log as a Server-Sent Events response; read it with `readSse`. */
   streamLogs(key: string, query: { after?: number; level?: string }, signal?: AbortSignal): Promise<Response> {
-    return this.fetch("GET", `${jobPath(key)}/logs/stream`, { query, headers: { accept: "text/event-stream" }, signal });
+    return this.fetch("GET", `${jobPath(key)}/logs/stream`, {
+      query,
+      headers: { accept: "text/event-stream" },
+      signal,
+    });
   }
 
   exportItems(key: string, query: { format?: string; fields?: string }): Promise<Response> {
@@ -233,9 +249,14 @@ async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => "");
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (typeof body.error === "string") return new ApiError(res.status, body.error, typeof body.message === "string" ? body.message : body.error);
+    if (typeof body.error === "string")
+      return new ApiError(res.status, body.error, typeof body.message === "string" ? body.message : body.error);
   } catch {
     // Not a Trawler error body (a proxy's HTML page, say): report the status instead.
   }
-  return new ApiError(res.status, `http_${res.status}`, `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`);
+  return new ApiError(
+    res.status,
+    `http_${res.status}`,
+    `${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`,
+  );
 }

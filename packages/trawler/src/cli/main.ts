@@ -24,7 +24,17 @@ export function buildProgram(): Command {
     .addOption(new Option("--url <url>", "Trawler server URL").env("TRAWLER_URL").default(DEFAULT_URL))
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: false });
-  for (const register of [registerServe, registerDeploy, registerProjects, registerSchedule, registerJobs, registerJob, registerLogs, registerItems, registerCrawl])
+  for (const register of [
+    registerServe,
+    registerDeploy,
+    registerProjects,
+    registerSchedule,
+    registerJobs,
+    registerJob,
+    registerLogs,
+    registerItems,
+    registerCrawl,
+  ])
     register(program);
   return program;
 }

@@ -28,7 +28,8 @@ export function collectList(raw: string, previous: string[] | undefined): string
 export function integerIn(min: number, max: number): (raw: string) => number {
   return (raw) => {
     const n = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
     return n;
   };
 }

@@ -28,7 +28,11 @@ async function progressBar(total: number): Promise<{ update(n: number): void; st
   // Imported only when a bar is shown, to keep the other commands' start-up small.
   const { SingleBar, Presets } = await import("cli-progress");
   const bar = new SingleBar(
-    { format: "{bar} {percentage}% | {value}/{total} items | {duration_formatted} (eta {eta_formatted})", hideCursor: true, stream: process.stderr },
+    {
+      format: "{bar} {percentage}% | {value}/{total} items | {duration_formatted} (eta {eta_formatted})",
+      hideCursor: true,
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);
@@ -40,7 +44,13 @@ export function registerItems(program: Command): void {
     .command("items")
     .description("download a job's items")
     .argument("<key>", "job key PROJECT/SPIDER/NUMBER")
-    .addOption(new Option("--format <format>", "file format (default: from -o's extension, else jsonl)").choices(["csv", "json", "jsonl"]))
+    .addOption(
+      new Option("--format <format>", "file format (default: from -o's extension, else jsonl)").choices([
+        "csv",
+        "json",
+        "jsonl",
+      ]),
+    )
     .option("-o, --output <file>", "write to this file instead of stdout")
     .option("--fields <a,b>", "only these fields, in this order")
     .action(async (key: string, opts: ItemsOptions, cmd: Command) => {
@@ -48,7 +58,10 @@ export function registerItems(program: Command): void {
       const res = await clientFor(cmd).exportItems(key, { format, fields: opts.fields });
       if (!res.body) throw new Error("the export has no body");
       const total = Number(res.headers.get("x-item-count") ?? NaN);
-      const bar = opts.output && process.stderr.isTTY && Number.isFinite(total) && total > 0 ? await progressBar(total) : undefined;
+      const bar =
+        opts.output && process.stderr.isTTY && Number.isFinite(total) && total > 0
+          ? await progressBar(total)
+          : undefined;
       const counter = new RowCounter(format, bar ? (n) => bar.update(n) : undefined);
       // The file is written under a temporary name and renamed at the end, so an interrupted
       // download never leaves a truncated file that looks complete.

@@ -12,7 +12,14 @@ function describe(job: Job): string {
     ["state", job.state],
     ["outcome", job.outcome ?? "-"],
     ["priority", String(job.priority)],
-    ["args", Object.keys(job.args).length ? Object.entries(job.args).map(([k, v]) => `${k}=${v}`).join(" ") : "-"],
+    [
+      "args",
+      Object.keys(job.args).length
+        ? Object.entries(job.args)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")
+        : "-",
+    ],
     ["tags", job.tags.length ? job.tags.join(", ") : "-"],
     ["version", String(job.versionId)],
     ["created", localTime(job.createdAt)],
@@ -22,7 +29,10 @@ function describe(job: Job): string {
     ["items", String(job.items)],
     ["requests", String(job.requests)],
     ["errors", String(job.errors)],
-    ["log lines", `${job.logs.total} (warning ${job.logs.warning}, error ${job.logs.error}, critical ${job.logs.critical})`],
+    [
+      "log lines",
+      `${job.logs.total} (warning ${job.logs.warning}, error ${job.logs.error}, critical ${job.logs.critical})`,
+    ],
     ["attempt", String(job.attempt)],
     ["exit", job.exitSignal ?? (job.exitCode === null ? "-" : String(job.exitCode))],
   ];
@@ -48,7 +58,12 @@ export function registerJob(program: Command): void {
     .action(async (key: string, _opts: unknown, cmd: Command) => {
       const job = await clientFor(cmd).cancelJob(key);
       // A running job keeps running until its spider has stopped; say which case this is.
-      const what = job.state !== "finished" ? "stopping" : job.outcome === "cancelled" || job.outcome === null ? "cancelled" : `ended (${job.outcome})`;
+      const what =
+        job.state !== "finished"
+          ? "stopping"
+          : job.outcome === "cancelled" || job.outcome === null
+            ? "cancelled"
+            : `ended (${job.outcome})`;
       process.stdout.write(`${job.key} ${what}\n`);
     });
 }

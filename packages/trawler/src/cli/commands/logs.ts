@@ -56,13 +56,17 @@ async function follow(client: ApiClient, key: string, after: number, level: stri
       lastError = err;
     }
     // The stream ended without its `end` event: reconnect and continue after the last line.
-    if (++failures > MAX_RECONNECTS) throw lastError ?? new Error("the log stream kept closing before the job finished");
+    if (++failures > MAX_RECONNECTS)
+      throw lastError ?? new Error("the log stream kept closing before the job finished");
     await new Promise((r) => setTimeout(r, RECONNECT_DELAY_MS));
   }
 }
 
 function isStreamBreak(err: unknown): boolean {
-  return err instanceof TypeError && /terminated|other side closed/i.test(String((err as { cause?: unknown }).cause ?? err.message));
+  return (
+    err instanceof TypeError &&
+    /terminated|other side closed/i.test(String((err as { cause?: unknown }).cause ?? err.message))
+  );
 }
 
 export function registerLogs(program: Command): void {
@@ -75,7 +79,9 @@ export function registerLogs(program: Command): void {
     .option("--after <seq>", "only lines after this sequence number", integerIn(0, Number.MAX_SAFE_INTEGER), 0)
     .action(async (key: string, opts: LogsOptions, cmd: Command) => {
       if (opts.level !== undefined && parseLevel(opts.level) === undefined)
-        throw new UsageError(`--level must be debug, info, warning, error, critical or 10-50, not ${JSON.stringify(opts.level)}`);
+        throw new UsageError(
+          `--level must be debug, info, warning, error, critical or 10-50, not ${JSON.stringify(opts.level)}`,
+        );
       const client = clientFor(cmd);
       if (opts.follow) await follow(client, key, opts.after, opts.level);
       else await printPages(client, key, opts.after, opts.level);

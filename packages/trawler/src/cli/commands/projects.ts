@@ -12,11 +12,19 @@ export function registerProjects(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const projects = await clientFor(cmd).listProjects();
       if (opts.json) return void process.stdout.write(JSON.stringify(projects, null, 2) + "\n");
-      if (projects.length === 0) return void process.stdout.write("no projects yet — deploy one with `trawler deploy DIR`\n");
+      if (projects.length === 0)
+        return void process.stdout.write("no projects yet — deploy one with `trawler deploy DIR`\n");
       process.stdout.write(
         table(
           ["id", "name", "version", "pending", "running", "created"],
-          projects.map((p) => [String(p.id), p.name, p.currentVersion === null ? "-" : String(p.currentVersion), String(p.pending ?? 0), String(p.running ?? 0), localTime(p.createdAt)]),
+          projects.map((p) => [
+            String(p.id),
+            p.name,
+            p.currentVersion === null ? "-" : String(p.currentVersion),
+            String(p.pending ?? 0),
+            String(p.running ?? 0),
+            localTime(p.createdAt),
+          ]),
         ),
       );
     });

@@ -18,7 +18,11 @@ export function registerSchedule(program: Command): void {
     .argument("<project>", "project name or id")
     .argument("<spider>", "spider name")
     .option("-a, --arg <name=value>", "spider argument (repeatable)", collectKeyValue)
-    .option("-p, --priority <n>", `priority ${PRIORITY_MIN} (lowest) to ${PRIORITY_MAX} (highest)`, integerIn(PRIORITY_MIN, PRIORITY_MAX))
+    .option(
+      "-p, --priority <n>",
+      `priority ${PRIORITY_MIN} (lowest) to ${PRIORITY_MAX} (highest)`,
+      integerIn(PRIORITY_MIN, PRIORITY_MAX),
+    )
     .option("-t, --tag <tag>", "tag (repeatable)", collectList)
     .option("-s, --set <name=value>", "setting for this job (repeatable)", collectKeyValue)
     .action(async (project: string, spider: string, opts: ScheduleOptions, cmd: Command) => {

@@ -16,7 +16,13 @@ interface ServeOptions {
 
 // Flags are parsed by the server's own setting table so `--port x` and `TRAWLER_PORT=x`
 // are refused with the same rule; commander only collects the raw strings.
-const FLAG_SETTINGS = { host: "--host", port: "--port", dataDir: "--data-dir", databaseUrl: "--database-url", slots: "--slots" } as const;
+const FLAG_SETTINGS = {
+  host: "--host",
+  port: "--port",
+  dataDir: "--data-dir",
+  databaseUrl: "--database-url",
+  slots: "--slots",
+} as const;
 
 export function registerServe(program: Command): void {
   program
