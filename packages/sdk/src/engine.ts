@@ -164,7 +164,20 @@ export class Engine extends OpenSpider {
     checkRequest(req, this.spider, this.spiderName, yieldedBy);
     req.depth = depth;
     if (parent !== undefined) req.parent = parent;
-    if (offsite && !this.allowedHost(req.parsedUrl.hostname)) {
+    let url: URL;
+    try {
+      url = req.parsedUrl;
+    } catch (error) {
+      // Not thrown into the callback: one bad link must not end the loop that yields the rest.
+      this.logger.error(`Dropped a request yielded by ${yieldedBy}(): ${(error as Error).message}`);
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      this.stats.inc("scheduler/filtered/scheme");
+      this.logger.warning(`Unsupported URL scheme '${url.protocol.slice(0, -1)}': ${req.url}`);
+      return;
+    }
+    if (offsite && !this.allowedHost(url.hostname)) {
       this.stats.inc("offsite/filtered");
       return;
     }

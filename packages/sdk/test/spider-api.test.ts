@@ -111,6 +111,9 @@ describe("requests that cannot be persisted", () => {
           caught.push((e as Error).message);
           expect(e).toBeInstanceOf(RequestSerializationError);
         }
+        yield new Request("not a url");
+        yield r.follow("mailto:someone@example.com");
+        yield r.follow("/p/4", "page");
         yield r.follow("/p/3", "nope");
       }
       page() {
@@ -123,6 +126,8 @@ describe("requests that cannot be persisted", () => {
     expect(caught[1]).toMatch(/spider bad: request yielded by parse\(\).*meta\.when is a Date/);
     expect(errors.join("\n")).toMatch(/callback names "nope", which is not a method/);
     expect(stats["spider_exceptions/RequestSerializationError"]).toBe(1);
+    expect(errors.join("\n")).toMatch(/Dropped a request yielded by parse\(\): invalid request URL: "not a url"/);
+    expect(stats["scheduler/filtered/scheme"]).toBe(1);
   });
 });
 
