@@ -78,16 +78,18 @@ describe("no server", () => {
     }
   });
 
-  it("refuses a malformed job key, priority or deploy directory without a request", async () => {
-    const [key, priority, dir] = await Promise.all([
+  it("refuses a malformed job key, priority, deploy directory or URL without a request", async () => {
+    const [key, priority, dir, url] = await Promise.all([
       runCli(["items", "1/2", "--url", "http://127.0.0.1:9"]),
       runCli(["schedule", "p", "s", "-p", "7", "--url", "http://127.0.0.1:9"]),
       runCli(["deploy", "no/such/dir", "--url", "http://127.0.0.1:9"]),
+      runCli(["projects", "--url", "localhost:6800"]),
     ]);
     expect(key.stderr).toContain('error: a job key is PROJECT/SPIDER/NUMBER, e.g. 1/3/42, not "1/2"');
     expect(priority.stderr).toContain("expected an integer from 0 to 4");
     expect(dir.stderr).toBe("error: no/such/dir is not a directory\n");
-    for (const r of [key, priority, dir]) expect(r.code).toBe(1);
+    expect(url.stderr).toBe('error: --url must be an http:// or https:// URL, not "localhost:6800"\n');
+    for (const r of [key, priority, dir, url]) expect(r.code).toBe(1);
   });
 });
 

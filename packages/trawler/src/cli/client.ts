@@ -138,6 +138,14 @@ export class ApiClient {
   readonly baseUrl: string;
 
   constructor(baseUrl: string) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(baseUrl);
+    } catch {
+      // reported below
+    }
+    if (parsed?.protocol !== "http:" && parsed?.protocol !== "https:")
+      throw new UsageError(`--url must be an http:// or https:// URL, not ${JSON.stringify(baseUrl)}`);
     this.baseUrl = baseUrl.replace(/\/+$/, "");
   }
 
