@@ -8,6 +8,7 @@ import { DEFAULT_ORGANIZATION, ensureOrganization } from "./store/projects.ts";
 import { buildApp } from "./api/app.ts";
 import { QueueEvents, Worker } from "./runner/worker.ts";
 import { installDemo } from "./demo/installDemo.ts";
+import { startBackgroundTasks } from "./backgroundTasks.ts";
 
 export interface RunningServer {
   url: string;
@@ -32,6 +33,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; schem
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const worker = config.slots > 0 ? new Worker(store, config, events, logger) : undefined;
   await worker?.start();
+  const background = startBackgroundTasks({ store, config, events, log: logger });
   logger.info({ url, database: store.dialect, slots: config.slots, node: worker?.nodeId }, "Trawler is running");
   let closing: Promise<void> | undefined;
   return {
@@ -42,6 +44,7 @@ export async function startServer(config: Config, opts: { logger?: Logger; schem
     events,
     close(graceMs) {
       closing ??= (async () => {
+        await background.stop();
         await worker?.stop(graceMs);
         await app.close();
         await store.close();

@@ -12,6 +12,8 @@ import { projectRoutes } from "./routes/projects.ts";
 import { versionRoutes } from "./routes/versions.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { jobDataRoutes } from "./routes/jobData.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,5 +48,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(versionRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(jobDataRoutes(ctx));
+  await app.register(scheduleRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
   return app as unknown as FastifyInstance;
 }

@@ -1,9 +1,13 @@
 import { Migrator, type Kysely, type Migration } from "kysely";
 import type { Dialect } from "./dialect.ts";
 import { initial } from "./migrations/0001_initial.ts";
+import { schedulesAlerts } from "./migrations/0003_schedules_alerts.ts";
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { "0001_initial": initial(dialect) };
+  return {
+    "0001_initial": initial(dialect),
+    "0003_schedules_alerts": schedulesAlerts(dialect),
+  };
 }
 
 /** Runs pending migrations; Kysely's PostgreSQL adapter holds an advisory lock so concurrent starts do not race. */

@@ -1,6 +1,7 @@
 // Row types of every table, as Kysely sees them. Times are milliseconds since the epoch, from the database clock.
 
 import type { ColumnType, Generated } from "kysely";
+import type { SchedulesTable, WebhookDeliveriesTable, WebhooksTable } from "./schemaSchedules.ts";
 
 type Id = Generated<number>;
 
@@ -163,4 +164,7 @@ export interface Database {
   requests: RequestsTable;
   job_stats: JobStatsTable;
   nodes: NodesTable;
+  schedules: SchedulesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
