@@ -205,6 +205,7 @@ async function benchDialect(dialect: DialectName, spawnBase: { processStart: num
 }
 
 const started = Date.now();
+const loadBefore = os.loadavg()[0]!;
 let spawnBase: { processStart: number[]; firstLine: number[] } | undefined;
 if (only.has("dispatch")) {
   progress("baseline: bare spawn of the dispatch spider, 50 times");
@@ -224,8 +225,10 @@ for (const d of dialects) await benchDialect(d, spawnBase);
 const cpus = os.cpus();
 console.log(
   `\nTrawler platform benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus.length} × ${cpus[0]?.model.trim() ?? "CPU"}, node ${process.version}, ` +
-    `${slots} slots, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    `${slots} slots, ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadBefore.toFixed(1)} before / ${os.loadavg()[0]!.toFixed(1)} after\n`,
 );
+if (Math.max(loadBefore, os.loadavg()[0]!) > cpus.length)
+  console.log(`WARNING: the machine was busy (load average above ${cpus.length} CPUs): latencies and rates are inflated; ratios to same-run baselines hold better.\n`);
 console.log("| db | measure | value | target | baseline | ratio | result |");
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.db} | ${r.measure} | ${r.value} | ${r.target} | ${r.baseline} | ${r.ratio} | ${r.result} |`);

@@ -96,7 +96,8 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
   const pgUrl = dialect === "postgres" ? opts.pgUrl : undefined;
   if (dialect === "postgres" && !pgUrl) throw new Error("postgres needs a database URL");
   const nodeArgs = ["--import", "tsx"];
-  if (opts.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=server-${dialect}-${process.pid}.cpuprofile`);
+  // One profile per thread (the main thread and tsx's loader thread), named by node.
+  if (opts.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.cpuProfDir, dialect)}`);
   nodeArgs.push(path.join(import.meta.dirname, "serverChild.ts"));
   const argv = fs.existsSync(SETPRIV) ? [SETPRIV, "--pdeathsig", "KILL", "--", process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
