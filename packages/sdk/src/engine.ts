@@ -81,6 +81,10 @@ export class Engine extends OpenSpider {
       errors: opts.settings.getInt("CLOSESPIDER_ERRORCOUNT"),
       allowAllStatuses: opts.settings.getBool("HTTPERROR_ALLOW_ALL"),
     };
+    opts.output.onFailure?.((error) => {
+      process.stderr.write(`The message channel failed (${error.message}); stopping the crawl\n`);
+      this.close("shutdown");
+    });
     // Every in-flight request listens on the hard-stop signal.
     setMaxListeners(0, this.hardStop.signal);
   }

@@ -87,6 +87,17 @@ describe("close reasons", () => {
     expect(run.messages.some((m) => m.type === "LOG" && m.log.message.includes("forcing unclean shutdown"))).toBe(true);
   });
 
+  it("stops crawling when the platform stops reading the channel", async () => {
+    await site.reset();
+    const run = runSpider(fixture("shop.ts"), { args: { start: site.url }, settings: SLOW });
+    await run.until((m) => items(m).length >= 20);
+    run.closeChannel();
+    const { code, stderr } = await run.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/message channel failed .*EPIPE/);
+    expect(await site.served()).toBeLessThan(500);
+  });
+
   it("a spider that cannot be imported exits non-zero without a FIN", async () => {
     const run = runSpider(fixture("broken.ts"));
     const { code, stderr } = await run.done;

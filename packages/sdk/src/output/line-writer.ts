@@ -12,13 +12,17 @@ export class LineWriter {
   private lastWrite: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private drain: Promise<void> | undefined;
+  private readonly errorListeners: Array<(error: Error) => void> = [];
 
   constructor(target: string | number, flags = "w") {
     this.stream =
       typeof target === "number"
         ? fs.createWriteStream("", { fd: target, autoClose: false })
         : fs.createWriteStream(target, { flags });
-    this.stream.on("error", (e) => (this.failure = e));
+    this.stream.on("error", (e) => {
+      if (!this.failure) for (const cb of this.errorListeners) cb(e);
+      this.failure = e;
+    });
   }
 
   /** Queues text; returns a promise only when the OS is not keeping up (back-pressure). */
@@ -40,6 +44,12 @@ export class LineWriter {
     return this.drain;
   }
 
+  /** Called once when the file or pipe fails (e.g. the reader of the channel went away). */
+  onError(listener: (error: Error) => void): void {
+    this.errorListeners.push(listener);
+  }
+
+  /** Rejects when a write failed, so nothing is marked done whose output was lost. */
   flushed(): Promise<void> {
     if (this.buf.length > 0) this.push();
     return this.lastWrite;
@@ -51,8 +61,8 @@ export class LineWriter {
 
   async close(): Promise<void> {
     this.push();
-    await this.lastWrite;
-    await new Promise<void>((resolve) => this.stream.end(resolve));
+    await this.lastWrite.catch(() => undefined);
+    await new Promise<void>((resolve) => (this.failure ? resolve() : this.stream.end(resolve)));
   }
 
   private push(): void {
@@ -60,7 +70,12 @@ export class LineWriter {
     if (this.buf.length === 0) return;
     const chunk = this.buf;
     this.buf = "";
-    if (this.failure) return;
-    this.lastWrite = new Promise((resolve) => this.stream.write(chunk, () => resolve()));
+    if (this.failure) {
+      this.lastWrite = Promise.reject(this.failure);
+    } else {
+      this.lastWrite = new Promise((resolve, reject) => this.stream.write(chunk, (e) => (e ? reject(e) : resolve())));
+    }
+    // Callers that never ask for flushed() must not see an unhandled rejection.
+    this.lastWrite.catch(() => undefined);
   }
 }

@@ -14,6 +14,8 @@ export interface Output {
   /** Resolves when everything written so far was handed to the OS. */
   flushed(): Promise<void>;
   close(): Promise<void>;
+  /** Called when the output can no longer be written (the platform's reader is gone). */
+  onFailure?(listener: (error: Error) => void): void;
 }
 
 /** Too large for one channel line: replaced by an error log rather than breaking the channel. */
@@ -61,6 +63,10 @@ export class ChannelOutput implements Output {
 
   close(): Promise<void> {
     return this.writer.close();
+  }
+
+  onFailure(listener: (error: Error) => void): void {
+    this.writer.onError(listener);
   }
 }
 

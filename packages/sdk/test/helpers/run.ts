@@ -14,6 +14,8 @@ export interface Run {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   /** Resolves when `predicate` holds for the messages read so far. */
   until(predicate: (m: ChannelMessage[]) => boolean): Promise<void>;
+  /** Stops reading the channel, as a worker that died would. */
+  closeChannel(): void;
 }
 
 export function tempDir(prefix = "trawler-sdk-"): string {
@@ -72,7 +74,7 @@ export function runSpider(
       );
       check();
     });
-  return { child, messages, done, until };
+  return { child, messages, done, until, closeChannel: () => reader.destroy() };
 }
 
 export function items(messages: ChannelMessage[]): Record<string, unknown>[] {
