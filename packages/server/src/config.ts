@@ -15,6 +15,13 @@ export interface Config {
   heartbeatMs: number;
   pollMs: number;
   cancelTimeoutMs: number;
+  stallTimeoutMs: number;
+  timeLimitMs: number;
+  memorySoftMb: number;
+  memoryHardMb: number;
+  sampleMs: number;
+  onShutdown: "requeue" | "pause" | "cancel";
+  onNodeLost: "fail" | "requeue";
   maxItemBytes: number;
   maxUploadBytes: number;
   maxArchiveBytes: number;
@@ -44,6 +51,12 @@ const integer =
     return n;
   };
 const text: Parser<string> = (raw) => raw;
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (raw) => {
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`must be one of ${values.join(", ")}`);
+    return raw as T;
+  };
 const bool: Parser<boolean> = (raw) => {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -94,6 +107,48 @@ export const SETTINGS: { [K in keyof Config]: Setting<Config[K]> } = {
     default: () => 5 * 60_000,
     parse: integer(0),
     doc: "grace after a cancel before the spider's process group is killed (outcome cancel_timeout)",
+  },
+  stallTimeoutMs: {
+    env: "TRAWLER_STALL_TIMEOUT_MS",
+    default: () => 60 * 60_000,
+    parse: integer(0),
+    doc: "a running job with no log line, item or request for this long ends 'cancelled (stalled)' (0: never)",
+  },
+  timeLimitMs: {
+    env: "TRAWLER_TIME_LIMIT_MS",
+    default: () => 0,
+    parse: integer(0),
+    doc: "a job running longer ends 'cancelled (time limit)' (0: no limit)",
+  },
+  memorySoftMb: {
+    env: "TRAWLER_MEMORY_SOFT_MB",
+    default: () => 1024,
+    parse: integer(0),
+    doc: "process-tree RSS above which a job is stopped gracefully: 'memusage_exceeded' (0: no limit)",
+  },
+  memoryHardMb: {
+    env: "TRAWLER_MEMORY_HARD_MB",
+    default: () => 1536,
+    parse: integer(0),
+    doc: "process-tree RSS above which a job is killed at once: 'killed by oom' (0: no limit)",
+  },
+  sampleMs: {
+    env: "TRAWLER_SAMPLE_MS",
+    default: () => 2_000,
+    parse: integer(100),
+    doc: "how often running jobs' CPU, memory and I/O are sampled and their watchdogs checked",
+  },
+  onShutdown: {
+    env: "TRAWLER_ON_SHUTDOWN",
+    default: () => "requeue" as const,
+    parse: oneOf(["requeue", "pause", "cancel"] as const),
+    doc: "what a graceful server stop does to running jobs: requeue (resume on next start), pause, or cancel",
+  },
+  onNodeLost: {
+    env: "TRAWLER_ON_NODE_LOST",
+    default: () => "fail" as const,
+    parse: oneOf(["fail", "requeue"] as const),
+    doc: "a job whose node died: end it 'node_lost' (fail) or put it back in the queue (requeue)",
   },
   maxItemBytes: {
     env: "TRAWLER_MAX_ITEM_BYTES",

@@ -68,7 +68,9 @@ describe("item export", () => {
       chunks.push(Buffer.from(chunk));
       bytes += chunk.length;
     }
-    return { text: Buffer.concat(chunks).toString("utf8"), peakMb: peakRssMb(child.pid!) - before, bytes };
+    const peakMb = peakRssMb(child.pid!) - before;
+    console.log(`export ${format}: ${bytes} bytes, server peak RSS +${peakMb.toFixed(1)} MB`);
+    return { text: Buffer.concat(chunks).toString("utf8"), peakMb, bytes };
   }
 
   it("streams JSON lines with bounded memory, and they round-trip", async () => {

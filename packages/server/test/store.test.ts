@@ -102,7 +102,7 @@ eachDialect("store conformance", (dialect) => {
     const [c] = await claim(store, "b", 1, 30_000);
     expect(await cancel(store, job.id)).toBe("stopping");
     const kept = await heartbeat(store, { id: "b", name: "b", slots: 1, labels: [] }, [{ id: job.id, attempt: c!.attempt }, { id: 999999, attempt: 1 }], 30_000);
-    expect(kept).toEqual([{ id: job.id, attempt: c!.attempt, cancelRequested: true }]);
+    expect(kept).toEqual([{ id: job.id, attempt: c!.attempt, cancelRequested: true, stopRequest: null }]);
     const other = await heartbeat(store, { id: "other", name: "o", slots: 1, labels: [] }, [{ id: job.id, attempt: c!.attempt }], 30_000);
     expect(other).toEqual([]);
     expect(await complete(store, { jobId: job.id, attempt: c!.attempt, outcome: "cancelled", exitCode: null, exitSignal: "SIGINT" })).toBe(true);

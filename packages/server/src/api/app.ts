@@ -12,6 +12,8 @@ import { projectRoutes } from "./routes/projects.ts";
 import { versionRoutes } from "./routes/versions.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { jobDataRoutes } from "./routes/jobData.ts";
+import { jobControlRoutes } from "./routes/jobControl.ts";
+import { jobMetricsRoutes } from "./routes/jobMetrics.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -48,6 +50,8 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(versionRoutes(ctx));
   await app.register(jobRoutes(ctx));
   await app.register(jobDataRoutes(ctx));
+  await app.register(jobControlRoutes(ctx));
+  await app.register(jobMetricsRoutes(ctx));
   await app.register(scheduleRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   return app as unknown as FastifyInstance;

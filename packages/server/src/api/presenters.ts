@@ -29,6 +29,7 @@ export function presentJob(j: JobWithSpider) {
     exitCode: j.exit_code,
     exitSignal: j.exit_signal,
     cancelRequested: j.cancel_requested_at !== null,
+    stopRequested: j.stop_request,
     items: Number(j.items_count),
     itemsDropped: Number(j.items_dropped),
     requests: Number(j.requests_count),

@@ -16,7 +16,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
 };
 
-const PAGE = 2000;
+const PAGE = 500;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A cell value as text: nested values as JSON, formula-like text prefixed with `'`. */

@@ -1,6 +1,6 @@
 // One run of a claimed job: start the spider under the process contract, ingest its channel
-// and output, and record how it ended. Every write names the run's attempt; once the lease is
-// lost the run kills its spider and writes nothing more.
+// and output, watch its memory, time and liveness, and record how it ended. Every write names
+// the run's attempt; once the lease is lost the run kills its spider and writes nothing more.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -14,7 +14,11 @@ import { Batcher } from "./batcher.ts";
 import { openFifoChannel, type FifoChannel } from "./fifo.ts";
 import { baseEnv, spiderArgv, type SpiderEntry } from "./launch.ts";
 import { LineSplitter } from "./lineSplitter.ts";
+import { resolveLimits, type Limits } from "./limits.ts";
+import { decideEnding, type StopReason } from "./outcome.ts";
+import { oomKillCount, ProcessTreeSampler } from "./procSampler.ts";
 import { groupAlive, startSpiderProcess, type ExitStatus, type SpiderProcess } from "./spiderProcess.ts";
+import { Watchdog } from "./watchdog.ts";
 
 const STDOUT_MAX_LINE = 64 * 1024;
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -27,19 +31,25 @@ export interface RunContext {
 
 export class JobRun {
   readonly key: string;
+  limits: Limits;
   private proc: SpiderProcess | undefined;
   private batcher: Batcher;
   private finOutcome: string | undefined;
-  private cancel: { killTimer?: NodeJS.Timeout; killed: boolean } | undefined;
+  private stopping: { reason: StopReason; killTimer?: NodeJS.Timeout; killedAfterGrace: boolean } | undefined;
+  private hardMemoryKill = false;
   private leaseLost = false;
   private channel: FifoChannel | undefined;
   private drained: (() => void) | undefined;
+  private watchdog: Watchdog | undefined;
+  /** This run's own counts, for the metrics series. */
+  readonly counts = { items: 0, requests: 0, bytes: 0, lastActivity: Date.now() };
 
   constructor(
     private readonly ctx: RunContext,
     readonly job: JobRow,
   ) {
     this.key = formatJobKey({ project: job.project_id, spider: job.spider_id, number: job.number });
+    this.limits = resolveLimits(ctx.config, { job: job.limits });
     this.batcher = new Batcher(ctx.store, job.id, job.attempt, {
       flushRows: 2000,
       flushMs: 50,
@@ -58,40 +68,65 @@ export class JobRun {
   /** Runs the job to its end. Never throws: every failure becomes the job's outcome. */
   async execute(): Promise<void> {
     let status: ExitStatus = { code: null, signal: null };
+    const oomBefore = oomKillCount();
     try {
       status = await this.startAndWait();
     } catch (err) {
       this.batcher.addLog(LOG_LEVELS.ERROR, `Could not start the spider: ${(err as Error).message}`);
       status = { code: 127, signal: null };
     }
+    this.watchdog?.stop();
     await this.batcher.flush();
     this.channel?.close();
     if (this.leaseLost) return;
-    const outcome = this.decideOutcome(status);
+    const oomAfter = oomKillCount();
+    const ending = decideEnding({
+      status,
+      stop: this.stopping?.reason,
+      killedAfterGrace: this.stopping?.killedAfterGrace ?? false,
+      hardMemoryKill: this.hardMemoryKill,
+      kernelOomKill: oomBefore !== undefined && oomAfter !== undefined && oomAfter > oomBefore,
+      finOutcome: this.finOutcome,
+    });
     const ok = await complete(this.ctx.store, {
       jobId: this.job.id,
       attempt: this.job.attempt,
-      outcome,
+      outcome: ending.outcome,
+      nextState: ending.nextState,
       exitCode: status.code,
       exitSignal: status.signal,
+      peakRss: this.watchdog?.peakRss ?? null,
     }).catch((err: unknown) => {
       this.ctx.log.error({ err, job: this.key }, "could not record the end of a run");
       return false;
     });
-    this.ctx.log.info({ job: this.key, attempt: this.job.attempt, outcome, recorded: ok }, "job run ended");
+    this.ctx.log.info({ job: this.key, attempt: this.job.attempt, ...ending, recorded: ok }, "job run ended");
   }
 
-  /** Graceful stop: SIGINT to the group, then SIGKILL after the grace period. */
-  requestCancel(graceMs = this.ctx.config.cancelTimeoutMs): void {
-    if (this.cancel) return;
-    this.cancel = { killed: false };
-    this.batcher.addLog(LOG_LEVELS.INFO, `Cancel requested: stopping the spider (grace ${Math.round(graceMs / 1000)} s)`);
+  /**
+   * Graceful stop: SIGINT to the process group, SIGKILL after the grace period. The first
+   * reason wins: a job being cancelled is not turned into a pause by a later request.
+   */
+  stop(reason: StopReason, graceMs = this.limits.cancelTimeoutMs): void {
+    if (this.stopping) return;
+    this.stopping = { reason, killedAfterGrace: false };
+    const why = reason.kind === "outcome" ? reason.outcome : reason.kind;
+    this.batcher.addLog(LOG_LEVELS.INFO, `Stopping the spider (${why}): SIGINT, then SIGKILL after ${Math.round(graceMs / 1000)} s`);
     this.proc?.signal("SIGINT");
-    this.cancel.killTimer = setTimeout(() => {
-      if (!this.cancel) return;
-      this.cancel.killed = true;
+    const stopping = this.stopping;
+    stopping.killTimer = setTimeout(() => {
+      stopping.killedAfterGrace = true;
+      this.batcher.addLog(LOG_LEVELS.WARNING, "The spider did not stop within the grace period: SIGKILL");
       this.proc?.signal("SIGKILL");
     }, graceMs);
+  }
+
+  /** Memory past the hard limit: no grace. */
+  killNow(reason: string): void {
+    if (this.hardMemoryKill) return;
+    this.hardMemoryKill = true;
+    this.batcher.addLog(LOG_LEVELS.ERROR, `Killing the spider at once: ${reason}`);
+    this.proc?.signal("SIGKILL");
   }
 
   /** The lease is gone (reaped or taken over): stop at once and write nothing more. */
@@ -108,10 +143,12 @@ export class JobRun {
       .selectFrom("version_spiders as vs")
       .innerJoin("spiders as s", "s.id", "vs.spider_id")
       .innerJoin("versions as v", "v.id", "vs.version_id")
-      .select(["s.name", "vs.runtime", "vs.entry", "v.path"])
+      .innerJoin("projects as p", "p.id", "s.project_id")
+      .select(["s.name", "s.settings as spider_settings", "p.settings as project_settings", "vs.runtime", "vs.entry", "v.path"])
       .where("vs.version_id", "=", this.job.version_id)
       .where("vs.spider_id", "=", this.job.spider_id)
       .executeTakeFirstOrThrow();
+    this.limits = resolveLimits(config, { project: spider.project_settings, spider: spider.spider_settings, job: this.job.limits });
     const entry = JSON.parse(spider.entry) as SpiderEntry;
     const argv = spiderArgv(spider.runtime, entry, spider.name, spider.path);
     const jobDir = path.join(config.dataDir, "jobs", String(this.job.id));
@@ -141,21 +178,15 @@ export class JobRun {
       MAX_LINE_BYTES,
     );
     this.channel.socket.on("data", (chunk: Buffer) => channelLines.push(chunk));
+    if (this.job.attempt > 1) this.batcher.addLog(LOG_LEVELS.INFO, `Run ${this.job.attempt} of this job: continuing from its job directory`);
 
     const proc = startSpiderProcess(argv, { cwd: spider.path, env });
     this.proc = proc;
-    if (this.cancel) proc.signal("SIGINT");
-    if (this.leaseLost) proc.signal("SIGKILL");
-    const outputs = [
-      this.pipeOutput(proc.child.stdout, LOG_LEVELS.INFO),
-      this.pipeOutput(proc.child.stderr, LOG_LEVELS.ERROR),
-    ];
-    await store.db
-      .updateTable("jobs")
-      .set({ pid: proc.pid })
-      .where("id", "=", this.job.id)
-      .where("attempt", "=", this.job.attempt)
-      .execute();
+    if (this.stopping) proc.signal("SIGINT");
+    if (this.leaseLost || this.hardMemoryKill) proc.signal("SIGKILL");
+    const outputs = [this.pipeOutput(proc.child.stdout, LOG_LEVELS.INFO), this.pipeOutput(proc.child.stderr, LOG_LEVELS.ERROR)];
+    if (proc.pid > 0) this.watchdog = new Watchdog(this, new ProcessTreeSampler(proc.pid), this.ctx);
+    await store.db.updateTable("jobs").set({ pid: proc.pid }).where("id", "=", this.job.id).where("attempt", "=", this.job.attempt).execute();
     await store.db
       .updateTable("job_runs")
       .set({ pid: proc.pid })
@@ -164,15 +195,13 @@ export class JobRun {
       .execute();
 
     const status = await proc.exited;
-    if (this.cancel?.killTimer) clearTimeout(this.cancel.killTimer);
+    if (this.stopping?.killTimer) clearTimeout(this.stopping.killTimer);
     // Whatever the spider left behind in its group (grandchildren) does not outlive the run.
     if (groupAlive(proc.pid)) proc.signal("SIGKILL");
     this.channel.socket.resume();
     this.channel.writeMarker();
     await withTimeout(Promise.all([channelDone, ...outputs]), DRAIN_TIMEOUT_MS);
     channelLines.end();
-    if (status.code === 127 && status.signal === null && !proc.child.pid)
-      this.batcher.addLog(LOG_LEVELS.ERROR, `Could not start ${JSON.stringify(argv[0])}: command not found`);
     const how = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
     this.batcher.addLog(status.code === 0 ? LOG_LEVELS.INFO : LOG_LEVELS.ERROR, `Spider process ended: ${how}`);
     return status;
@@ -182,7 +211,10 @@ export class JobRun {
     if (!stream) return Promise.resolve();
     const lines = new LineSplitter(
       {
-        line: (text) => this.batcher.addLog(level, text),
+        line: (text) => {
+          this.counts.lastActivity = Date.now();
+          this.batcher.addLog(level, text);
+        },
         oversize: (prefix, bytes) => this.batcher.addLog(level, `${prefix} [line truncated: ${bytes} bytes]`),
       },
       STDOUT_MAX_LINE,
@@ -204,10 +236,12 @@ export class JobRun {
       this.drained?.();
       return;
     }
+    this.counts.lastActivity = Date.now();
     const msg = parseChannelLine(text);
     switch (msg.type) {
       case "ITM":
         if (msg.bytes > this.ctx.config.maxItemBytes) return this.dropItem(msg.bytes);
+        this.counts.items++;
         this.batcher.addItem(text.startsWith("{") ? text : text.slice(4), Object.keys(msg.item));
         return;
       case "LOG":
@@ -215,6 +249,8 @@ export class JobRun {
         return;
       case "REQ": {
         const r = msg.request;
+        this.counts.requests++;
+        this.counts.bytes += r.rs;
         this.batcher.addRequest({
           url: r.url,
           method: r.method,
@@ -251,18 +287,19 @@ export class JobRun {
     );
   }
 
+  /** For the watchdog: a log line in the job's own log. */
+  note(level: number, message: string): void {
+    this.batcher.addLog(level, message);
+  }
+
   private setPaused(paused: boolean): void {
     const streams = [this.channel?.socket, this.proc?.child.stdout, this.proc?.child.stderr];
     for (const s of streams) if (paused) s?.pause();
     else s?.resume();
   }
-
-  private decideOutcome(status: ExitStatus): string {
-    if (this.cancel) return this.cancel.killed ? OUTCOMES.cancelTimeout : OUTCOMES.cancelled;
-    if (this.finOutcome) return this.finOutcome;
-    return status.code === 0 ? OUTCOMES.finished : OUTCOMES.failed;
-  }
 }
+
+export { OUTCOMES };
 
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {

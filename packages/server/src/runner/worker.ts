@@ -13,9 +13,10 @@ import { claim } from "../queue/sql/claim.ts";
 import { heartbeat } from "../queue/sql/heartbeat.ts";
 import { reapExpired } from "../queue/sql/reapExpired.ts";
 import { JobRun } from "./jobRun.ts";
+import { purgeDeletedProjects } from "../projectDeletion.ts";
 
 /** In-process shortcuts to lower latency; the store stays the source of truth. */
-export class QueueEvents extends EventEmitter<{ enqueued: []; cancel: [jobId: number] }> {}
+export class QueueEvents extends EventEmitter<{ enqueued: []; control: [jobId: number] }> {}
 
 export class Worker {
   readonly nodeId: string;
@@ -40,25 +41,30 @@ export class Worker {
 
   async start(): Promise<void> {
     // Jobs this node held before a crash have no process any more: end them now, not after the lease.
-    const orphans = await reapExpired(this.store, { nodeId: this.nodeId });
+    const orphans = await reapExpired(this.store, { nodeId: this.nodeId, policy: this.config.onNodeLost });
     for (const o of orphans) killLeftovers(o.pid, path.join(this.config.dataDir, "jobs", String(o.id)));
     if (orphans.length) this.log.warn({ jobs: orphans.map((o) => o.id) }, "jobs of a previous run of this node ended as node_lost");
     await this.beat();
     this.events.on("enqueued", this.onEnqueued);
-    this.events.on("cancel", this.onCancel);
+    this.events.on("control", this.onControl);
     this.timers.push(setInterval(() => void this.beat(), this.config.heartbeatMs));
     this.timers.push(setInterval(() => this.dispatch(), this.config.pollMs));
     this.dispatch();
   }
 
-  /** Stops claiming, stops every spider gracefully and waits for their runs to be recorded. */
-  async stop(graceMs = this.config.cancelTimeoutMs): Promise<void> {
+  /**
+   * Stops claiming at once, then stops every spider gracefully (SIGINT, then SIGKILL after
+   * `graceMs`) and waits for their runs to be recorded: requeued to continue on the next start,
+   * paused, or cancelled, per TRAWLER_ON_SHUTDOWN.
+   */
+  async stop(graceMs?: number): Promise<void> {
     this.stopping = true;
     this.events.off("enqueued", this.onEnqueued);
-    this.events.off("cancel", this.onCancel);
+    this.events.off("control", this.onControl);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    for (const { run } of this.runs.values()) run.requestCancel(graceMs);
+    const kind = this.config.onShutdown;
+    for (const { run } of this.runs.values()) run.stop({ kind }, graceMs ?? run.limits.cancelTimeoutMs);
     await Promise.all([...this.runs.values()].map((r) => r.done));
   }
 
@@ -110,9 +116,10 @@ export class Worker {
         const entry = this.runs.get(h.id);
         if (!entry || entry.run.attempt !== h.attempt) continue;
         if (!k) entry.run.loseLease();
-        else if (k.cancelRequested) entry.run.requestCancel();
+        else applyRequests(entry.run, k);
       }
-      const reaped = await reapExpired(this.store);
+      const reaped = await reapExpired(this.store, { policy: this.config.onNodeLost });
+      await purgeDeletedProjects(this.store, this.config);
       if (reaped.length) this.log.warn({ jobs: reaped.map((r) => r.id) }, "jobs whose node stopped heartbeating ended as node_lost");
     } catch (err) {
       this.log.error({ err }, "heartbeat failed");
@@ -120,7 +127,28 @@ export class Worker {
   }
 
   private onEnqueued = () => this.dispatch();
-  private onCancel = (jobId: number) => this.runs.get(jobId)?.run.requestCancel();
+
+  /** A cancel, pause or platform stop was recorded for a job; act now if this node runs it. */
+  private onControl = (jobId: number) => {
+    const entry = this.runs.get(jobId);
+    if (!entry) return;
+    void this.store.db
+      .selectFrom("jobs")
+      .select(["cancel_requested_at", "stop_request", "attempt"])
+      .where("id", "=", jobId)
+      .executeTakeFirst()
+      .then((row) => {
+        if (row && row.attempt === entry.run.attempt)
+          applyRequests(entry.run, { cancelRequested: row.cancel_requested_at !== null, stopRequest: row.stop_request });
+      })
+      .catch((err: unknown) => this.log.error({ err }, "could not read a job's stop request"));
+  };
+}
+
+function applyRequests(run: JobRun, r: { cancelRequested: boolean; stopRequest: string | null }): void {
+  if (r.cancelRequested) run.stop({ kind: "cancel" });
+  else if (r.stopRequest === "pause") run.stop({ kind: "pause" });
+  else if (r.stopRequest) run.stop({ kind: "outcome", outcome: r.stopRequest });
 }
 
 /** A node keeps its id across restarts (stored beside its data), so it can recognise its own orphans. */

@@ -32,7 +32,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : openSqlite(options.dataDir);
   try {
-    await migrateToLatest(store.db, store.dialect);
+    await migrateToLatest(store.db, store.dialect, options.databaseUrl ? options.schema : undefined);
   } catch (err) {
     await store.close();
     throw err;

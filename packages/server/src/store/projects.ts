@@ -1,18 +1,13 @@
 // Organizations, projects, versions and the spiders each version holds.
 
+import type { Selectable } from "kysely";
 import type { Store } from "./database.ts";
+import type { ProjectsTable } from "./schema.ts";
 import { conflict, notFound } from "../errors.ts";
 
 export const DEFAULT_ORGANIZATION = "default";
 
-export interface ProjectRow {
-  id: number;
-  organization_id: number;
-  name: string;
-  current_version_id: number | null;
-  settings: string;
-  created_at: number;
-}
+export type ProjectRow = Selectable<ProjectsTable>;
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
@@ -78,6 +73,7 @@ export async function getProject(store: Store, idOrName: string | number): Promi
       ? store.db.selectFrom("projects").selectAll().where("id", "=", Number(idOrName))
       : store.db.selectFrom("projects").selectAll().where("name", "=", idOrName)
   )
+    .where("deleted_at", "is", null)
     .limit(2)
     .execute();
   if (rows.length === 0) throw notFound("project_not_found", `No project ${JSON.stringify(String(idOrName))}`);
@@ -108,6 +104,7 @@ export async function listProjects(store: Store, organizationId?: number) {
         .select((e) => e.fn.countAll<number>().as("n"))
         .as("running"),
     ])
+    .where("p.deleted_at", "is", null)
     .orderBy("p.id")
     .limit(1000);
   if (organizationId !== undefined) q = q.where("p.organization_id", "=", organizationId);

@@ -18,6 +18,7 @@ export interface ProjectsTable {
   current_version_id: number | null;
   settings: string;
   created_at: number;
+  deleted_at: number | null;
 }
 
 export interface VersionsTable {
@@ -36,6 +37,7 @@ export interface SpidersTable {
   name: string;
   next_job_number: ColumnType<number, number | undefined, number>;
   created_at: number;
+  settings: ColumnType<string, string | undefined, string>;
 }
 
 export interface VersionSpidersTable {
@@ -65,6 +67,9 @@ export interface JobsTable {
   node_id: string | null;
   lease_expires_at: number | null;
   cancel_requested_at: number | null;
+  /** A stop other than cancel: "pause", or an outcome to end with (e.g. "project_deleted"). */
+  stop_request: string | null;
+  limits: ColumnType<string, string | undefined, string>;
   pid: number | null;
   exit_code: number | null;
   exit_signal: string | null;
@@ -96,6 +101,21 @@ export interface JobRunsTable {
   exit_signal: string | null;
   outcome: string | null;
   items: ColumnType<number, number | undefined, number>;
+  peak_rss: number | null;
+}
+
+export interface JobMetricsTable {
+  job_id: number;
+  time: number;
+  attempt: number;
+  cpu_percent: number;
+  rss: number;
+  read_bytes: number;
+  write_bytes: number;
+  processes: number;
+  items: number;
+  requests: number;
+  bytes_downloaded: number;
 }
 
 export interface LogLinesTable {
@@ -164,6 +184,7 @@ export interface Database {
   requests: RequestsTable;
   job_stats: JobStatsTable;
   nodes: NodesTable;
+  job_metrics: JobMetricsTable;
   schedules: SchedulesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

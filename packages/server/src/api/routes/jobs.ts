@@ -9,6 +9,7 @@ import { getProject, getVersionSpider } from "../../store/projects.ts";
 import { getJobById, getJobByKey, listJobs } from "../../store/jobs.ts";
 import { enqueue } from "../../queue/sql/enqueue.ts";
 import { cancel } from "../../queue/sql/cancel.ts";
+import { LimitsSchema, resolveLimits } from "../../runner/limits.ts";
 
 const ARG_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
 const MAX_ARG_BYTES = 64 * 1024;
@@ -21,6 +22,7 @@ const ScheduleBody = Type.Object(
     priority: Type.Optional(Type.Integer({ minimum: PRIORITY_MIN, maximum: PRIORITY_MAX })),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 20 })),
     settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    limits: Type.Optional(LimitsSchema),
   },
   { additionalProperties: false },
 );
@@ -53,6 +55,7 @@ export function jobRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         args,
         settings,
         tags: [...new Set(b.tags ?? [])],
+        limits: b.limits ?? {},
       });
       ctx.events.emit("enqueued");
       return reply.status(201).send(presentJob({ ...job, spider_name: spider.name }));
@@ -90,9 +93,16 @@ export function jobRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get("/api/v1/jobs/:project/:spider/:number", { schema: { tags: ["jobs"], params: JobKeyParams } }, async (req) =>
-      presentJob(await getJobByKey(ctx.store, req.params)),
-    );
+    app.get("/api/v1/jobs/:project/:spider/:number", { schema: { tags: ["jobs"], params: JobKeyParams } }, async (req) => {
+      const job = await getJobByKey(ctx.store, req.params);
+      const levels = await ctx.store.db
+        .selectFrom("spiders as s")
+        .innerJoin("projects as p", "p.id", "s.project_id")
+        .select(["s.settings as spider", "p.settings as project"])
+        .where("s.id", "=", job.spider_id)
+        .executeTakeFirst();
+      return { ...presentJob(job), limits: resolveLimits(ctx.config, { ...levels, job: job.limits }) };
+    });
 
     app.post(
       "/api/v1/jobs/:project/:spider/:number/cancel",
@@ -102,7 +112,7 @@ export function jobRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const result = await cancel(ctx.store, job.id);
         if (result === "already_finished")
           throw conflict("job_finished", `Job ${presentJob(job).key} has already finished (outcome ${job.outcome}); nothing to cancel`);
-        if (result === "stopping") ctx.events.emit("cancel", job.id);
+        if (result === "stopping") ctx.events.emit("control", job.id);
         return presentJob((await getJobById(ctx.store, job.id))!);
       },
     );

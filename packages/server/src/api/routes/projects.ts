@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { nameProblem } from "@trawler/core";
 import type { ApiContext } from "../context.ts";
-import { badRequest } from "../../errors.ts";
+import { badRequest, notFound } from "../../errors.ts";
+import { LimitsSchema } from "../../runner/limits.ts";
+import { deleteProject } from "../../projectDeletion.ts";
 import { Name, ProjectParams } from "../schemas.ts";
 import { presentOrganization, presentProject } from "../presenters.ts";
 import {
@@ -69,6 +71,60 @@ export function projectRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get("/api/v1/projects/:project", { schema: { tags: ["projects"], params: ProjectParams } }, async (req) =>
       presentProject(await getProject(ctx.store, req.params.project)),
+    );
+
+    app.patch(
+      "/api/v1/projects/:project",
+      {
+        schema: {
+          tags: ["projects"],
+          summary: "Set the project's default limits (a spider's or a job's own limits win over them)",
+          params: ProjectParams,
+          body: Type.Object({ limits: LimitsSchema }, { additionalProperties: false }),
+        },
+      },
+      async (req) => {
+        const project = await getProject(ctx.store, req.params.project);
+        const settings = { ...(JSON.parse(project.settings) as Record<string, unknown>), limits: req.body.limits };
+        await ctx.store.db.updateTable("projects").set({ settings: JSON.stringify(settings) }).where("id", "=", project.id).execute();
+        return { ...presentProject(project), limits: req.body.limits };
+      },
+    );
+
+    app.patch(
+      "/api/v1/projects/:project/spiders/:spider",
+      {
+        schema: {
+          tags: ["spiders"],
+          summary: "Set a spider's limits",
+          params: Type.Object({ project: Type.String({ maxLength: 100 }), spider: Type.String({ maxLength: 100 }) }),
+          body: Type.Object({ limits: LimitsSchema }, { additionalProperties: false }),
+        },
+      },
+      async (req) => {
+        const project = await getProject(ctx.store, req.params.project);
+        const spider = await ctx.store.db
+          .selectFrom("spiders")
+          .selectAll()
+          .where("project_id", "=", project.id)
+          .where(/^\d+$/.test(req.params.spider) ? "id" : "name", "=", /^\d+$/.test(req.params.spider) ? Number(req.params.spider) : req.params.spider)
+          .executeTakeFirst();
+        if (!spider) throw notFound("spider_not_found", `Project ${project.name} has no spider ${JSON.stringify(req.params.spider)}`);
+        const settings = { ...(JSON.parse(spider.settings) as Record<string, unknown>), limits: req.body.limits };
+        await ctx.store.db.updateTable("spiders").set({ settings: JSON.stringify(settings) }).where("id", "=", spider.id).execute();
+        return { id: spider.id, name: spider.name, limits: req.body.limits };
+      },
+    );
+
+    app.delete(
+      "/api/v1/projects/:project",
+      { schema: { tags: ["projects"], summary: "Delete a project: running jobs end project_deleted, then all its data goes", params: ProjectParams } },
+      async (req, reply) => {
+        const project = await getProject(ctx.store, req.params.project);
+        const stopping = await deleteProject(ctx.store, ctx.config, project.id);
+        for (const id of stopping) ctx.events.emit("control", id);
+        return reply.status(202).send({ id: project.id, name: project.name, deleted: true, stoppingJobs: stopping.length });
+      },
     );
 
     app.get("/api/v1/projects/:project/spiders", { schema: { tags: ["spiders"], params: ProjectParams } }, async (req) => {

@@ -1,6 +1,7 @@
-// Ends a run: moves a running job to `finished` (or `paused`/`pending` for pause and requeue)
-// with its outcome, but only if the attempt is still current — a worker that lost its lease
-// cannot overwrite what the reaper or another node decided. Returns false when refused.
+// Ends a run: moves a running job to `finished` (or `paused`, or back to `pending` when a
+// server shutdown requeues it) with its outcome, but only if the attempt is still current — a
+// worker that lost its lease cannot overwrite what the reaper or another node decided.
+// Returns false when refused.
 
 import type { Store } from "../../store/database.ts";
 
@@ -11,22 +12,25 @@ export interface RunEnd {
   exitCode: number | null;
   exitSignal: string | null;
   nextState?: "finished" | "paused" | "pending";
+  peakRss?: number | null;
 }
 
 export async function complete(store: Store, end: RunEnd): Promise<boolean> {
   const nextState = end.nextState ?? "finished";
+  const finished = nextState === "finished";
   return store.db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable("jobs")
       .set({
         state: nextState,
-        outcome: nextState === "finished" ? end.outcome : null,
-        finished_at: nextState === "finished" ? store.now() : null,
-        queued_at: store.now(),
+        outcome: finished ? end.outcome : null,
+        finished_at: finished ? store.now() : null,
         exit_code: end.exitCode,
         exit_signal: end.exitSignal,
         lease_expires_at: null,
         pid: null,
+        stop_request: null,
+        cancel_requested_at: null,
       })
       .where("id", "=", end.jobId)
       .where("attempt", "=", end.attempt)
@@ -40,8 +44,9 @@ export async function complete(store: Store, end: RunEnd): Promise<boolean> {
         finished_at: store.now(),
         exit_code: end.exitCode,
         exit_signal: end.exitSignal,
-        outcome: end.outcome,
+        outcome: end.outcome ?? nextState,
         items: row.items_count,
+        peak_rss: end.peakRss ?? null,
       })
       .where("job_id", "=", end.jobId)
       .where("attempt", "=", end.attempt)

@@ -13,6 +13,8 @@ export interface EnqueueInput {
   args: Record<string, string>;
   settings: Record<string, unknown>;
   tags: string[];
+  /** Job-level limits (JSON object of LimitOverrides). */
+  limits?: Record<string, number>;
 }
 
 export async function enqueue(store: Store, input: EnqueueInput) {
@@ -35,6 +37,7 @@ export async function enqueue(store: Store, input: EnqueueInput) {
         args: JSON.stringify(input.args),
         settings: JSON.stringify(input.settings),
         tags: JSON.stringify(input.tags),
+        limits: JSON.stringify(input.limits ?? {}),
         queued_at: store.now(),
         created_at: store.now(),
       })

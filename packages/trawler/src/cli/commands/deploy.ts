@@ -51,7 +51,7 @@ export function registerDeploy(program: Command): void {
         if (!(err instanceof ApiError && err.code === "project_exists")) throw err;
       }
       // The server package is large; only deploy needs its packer.
-      const { packProjectDirectory } = await import("@trawler/server");
+      const { packProjectDirectory } = await import("@trawler/server/pack");
       const archive = packProjectDirectory(dir);
       let packError: Error | undefined;
       archive.once("error", (err) => (packError = err));
