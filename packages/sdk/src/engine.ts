@@ -18,6 +18,7 @@ import { Settings } from "./settings.ts";
 import type { Spider } from "./spider.ts";
 import { Stats } from "./stats.ts";
 import { OpenSpider } from "./open-spider.ts";
+import { ResponsePolicy } from "./response-policy.ts";
 
 export interface EngineOptions {
   spider: Spider;
@@ -31,14 +32,14 @@ export class Engine extends OpenSpider {
   private readonly items: ItemFlow;
   private readonly extensions: Extensions;
   private readonly maxActive: number;
-  private readonly limits: { pages: number; errors: number; allowAllStatuses: boolean };
+  private readonly limits: { pages: number; errors: number };
+  private readonly policy: ResponsePolicy;
   private readonly hardStop = new AbortController();
   private startIter: AsyncIterator<unknown> | Iterator<unknown> | undefined;
   private pullingStart = false;
   private active = 0;
   private responseIndex = 0;
   private errors = 0;
-  private banRun = 0;
   private closeReason: string | undefined;
   private closed = false;
   private resolveClosed!: (reason: string) => void;
@@ -75,11 +76,11 @@ export class Engine extends OpenSpider {
       hasJobDir: this.store !== undefined,
     });
     this.maxActive = Math.max(1, opts.settings.getInt("CONCURRENT_REQUESTS"));
+    this.policy = new ResponsePolicy(opts.spider, opts.settings, logger);
     // Read once, so a bad value stops start-up with the setting's name instead of failing mid-crawl.
     this.limits = {
       pages: opts.settings.getInt("CLOSESPIDER_PAGECOUNT"),
       errors: opts.settings.getInt("CLOSESPIDER_ERRORCOUNT"),
-      allowAllStatuses: opts.settings.getBool("HTTPERROR_ALLOW_ALL"),
     };
     opts.output.onFailure?.((error) => {
       process.stderr.write(`The message channel failed (${error.message}); stopping the crawl\n`);
@@ -223,7 +224,7 @@ export class Engine extends OpenSpider {
       this.logger.debug(`Crawled (${response.status}) <${req.method} ${response.url}>`);
     this.checkBan(response);
     this.checkCount(this.limits.pages, this.stats.num("response_received_count"), "closespider_pagecount");
-    if (this.handles(response)) await this.callSpider(req.callback ?? "parse", [response], req, index);
+    if (this.policy.handles(response)) await this.callSpider(req.callback ?? "parse", [response], req, index);
     else {
       this.stats.inc("httperror/response_ignored_count");
       this.stats.inc(`httperror/response_ignored_status_count/${response.status}`);
@@ -296,30 +297,11 @@ export class Engine extends OpenSpider {
     this.resolveClosed(reason);
   }
 
-  private handles(response: Response): boolean {
-    const s = response.status;
-    if (s >= 200 && s < 300) return true;
-    if (response.meta.handleHttpStatusAll === true || this.limits.allowAllStatuses) return true;
-    const list = response.meta.handleHttpStatusList;
-    return this.spider.handleHttpStatusList.includes(s) || (Array.isArray(list) && list.includes(s));
-  }
-
   private checkBan(response: Response): void {
-    let banned = false;
-    try {
-      if (this.spider.isBanned) banned = this.spider.isBanned(response);
-      else if (this.banThreshold > 0) {
-        this.banRun = this.banStatuses.has(response.status) ? this.banRun + 1 : 0;
-        banned = this.banRun >= this.banThreshold;
-      }
-    } catch (error) {
-      this.logger.error("Error in isBanned()", error);
-    }
-    if (banned) {
-      this.stats.set("banned/url", response.url);
-      this.logger.error(`Banned: ${response.status} from ${response.url}; closing the spider`);
-      this.close("banned");
-    }
+    if (!this.policy.banned(response)) return;
+    this.stats.set("banned/url", response.url);
+    this.logger.error(`Banned: ${response.status} from ${response.url}; closing the spider`);
+    this.close("banned");
   }
 
   private checkCount(limit: number, value: number, reason: string): void {

@@ -10,8 +10,6 @@ import type { Stats } from "./stats.ts";
 
 export abstract class OpenSpider {
   protected readonly spiderName: string;
-  protected readonly banThreshold: number;
-  protected readonly banStatuses: Set<number>;
   private readonly allowed: string[] | undefined;
   private readonly startedAt = Date.now();
   private savedState = "";
@@ -25,8 +23,6 @@ export abstract class OpenSpider {
     protected readonly store: JobStore | undefined,
   ) {
     this.spiderName = spider.name;
-    this.banThreshold = settings.getInt("BAN_THRESHOLD");
-    this.banStatuses = new Set(settings.getNumberList("BAN_STATUS_CODES"));
     this.allowed = spider.allowedDomains?.map((d) => d.toLowerCase());
   }
 

@@ -24,6 +24,7 @@ beforeAll(async () => {
   s = await startServer({
     "/": (_q, res) => html(res, PAGE),
     "/p/*": (_q, res, url) => html(res, `<h1>${url.pathname}${url.search}</h1>`),
+    "/captcha": (_q, res) => html(res, "<p>please solve this captcha</p>"),
     "/json": (_q, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"n":7}'),
   });
 });
@@ -238,5 +239,21 @@ describe("callbacks, pipelines, scheduling", () => {
     expect(items).toEqual([{ category: "lamps", arg: "lamps" }]);
     expect(reason).toBe("done_early");
     expect(stats.finish_reason).toBe("done_early");
+  });
+
+  it("closes with banned when the spider's own ban detector says so", async () => {
+    class Detects extends Spider {
+      static override name = "detects";
+      override startUrls = [s.url("/"), s.url("/captcha")];
+      override isBanned(r: Response) {
+        return r.text.includes("captcha");
+      }
+      override parse(r: Response) {
+        return { url: r.url };
+      }
+    }
+    const { reason, stats } = await crawlInProcess(Detects, { CONCURRENT_REQUESTS: 1 });
+    expect(reason).toBe("banned");
+    expect(stats["banned/url"]).toBe(s.url("/captcha"));
   });
 });
