@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { reportError } from "./errors.ts";
 import { DEFAULT_URL } from "./options.ts";
 import { registerCrawl } from "./commands/crawl.ts";
+import { registerCron } from "./commands/cron.ts";
 import { registerDeploy } from "./commands/deploy.ts";
 import { registerItems } from "./commands/items.ts";
 import { registerJob } from "./commands/job.ts";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     registerDeploy,
     registerProjects,
     registerSchedule,
+    registerCron,
     registerJobs,
     registerJob,
     registerLogs,
