@@ -32,6 +32,10 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, "spiders"));
   fs.writeFileSync(path.join(dir, "spiders", "books.ts"), SPIDER);
   fs.writeFileSync(path.join(dir, "spiders", "helper.ts"), "export const helper = (s: string): string => s.trim();\n");
+  fs.writeFileSync(
+    path.join(dir, "spiders", "plain.js"),
+    'import { Spider } from "trawler";\nexport class Plain extends Spider { static name = "plain"; }\n',
+  );
   fs.writeFileSync(path.join(dir, "spiders", "bad.ts"), "export default class extends (undefined as any) {}\n");
 });
 afterAll(async () => {
@@ -43,12 +47,15 @@ describe("list-spiders", () => {
   it("prints one JSON line with the spiders and the files that failed", () => {
     const out = execFileSync(
       process.execPath,
-      ["--import", REGISTER_PATH, LIST_SPIDERS_PATH, "spiders/books.ts", "spiders/bad.ts"],
+      ["--import", REGISTER_PATH, LIST_SPIDERS_PATH, "spiders/books.ts", "spiders/plain.js", "spiders/bad.ts"],
       { cwd: dir, encoding: "utf8" },
     );
     expect(out.trim().split("\n")).toHaveLength(1);
     const parsed = JSON.parse(out) as { spiders: unknown[]; errors: Array<{ file: string; message: string }> };
-    expect(parsed.spiders).toEqual([{ name: "books", file: "spiders/books.ts", className: "Books" }]);
+    expect(parsed.spiders).toEqual([
+      { name: "books", file: "spiders/books.ts", className: "Books" },
+      { name: "plain", file: "spiders/plain.js", className: "Plain" },
+    ]);
     expect(parsed.errors.map((e) => e.file)).toEqual(["spiders/bad.ts"]);
     expect(parsed.errors[0]?.message).toMatch(/undefined/);
   });
