@@ -17,7 +17,7 @@ import { LineSplitter } from "./lineSplitter.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
 import { decideEnding, type StopReason } from "./outcome.ts";
 import { oomKillCount, ProcessTreeSampler } from "./procSampler.ts";
-import { groupAlive, startSpiderProcess, type ExitStatus, type SpiderProcess } from "./spiderProcess.ts";
+import { groupAlive, killGroup, startSpiderProcess, type ExitStatus, type SpiderProcess } from "./spiderProcess.ts";
 import { Watchdog } from "./watchdog.ts";
 
 const STDOUT_MAX_LINE = 64 * 1024;
@@ -197,7 +197,7 @@ export class JobRun {
     const status = await proc.exited;
     if (this.stopping?.killTimer) clearTimeout(this.stopping.killTimer);
     // Whatever the spider left behind in its group (grandchildren) does not outlive the run.
-    if (groupAlive(proc.pid)) proc.signal("SIGKILL");
+    if (groupAlive(proc.pid)) await killGroup(proc.pid);
     this.channel.socket.resume();
     this.channel.writeMarker();
     await withTimeout(Promise.all([channelDone, ...outputs]), DRAIN_TIMEOUT_MS);

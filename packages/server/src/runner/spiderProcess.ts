@@ -56,12 +56,40 @@ export function startSpiderProcess(argv: string[], opts: { cwd: string; env: Rec
   };
 }
 
-/** Whether any process of the group still exists (the leader may be gone while grandchildren live). */
+/**
+ * Whether any live process of the group remains (the leader may be gone while grandchildren
+ * live). Zombies do not count: they are dead, waiting for init to reap them.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
   }
+  for (const pid of fs.readdirSync("/proc")) {
+    if (pid.charCodeAt(0) > 57) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return false;
+}
+
+/** SIGKILLs what is left of a group and waits (briefly) until nothing of it runs. */
+export async function killGroup(pgid: number, waitMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  while (groupAlive(pgid)) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
 }
