@@ -32,6 +32,8 @@ export interface Job {
   exitCode: number | null;
   exitSignal: string | null;
   cancelRequested?: boolean;
+  /** What the spider was asked to stop for (cancel, pause, …) while it shuts down. */
+  stopRequested?: string | null;
   items: number;
   itemsDropped?: number;
   requests: number;
@@ -153,3 +155,86 @@ export interface ScheduleRequest {
   tags?: string[];
 }
 export const scheduleJob = (body: ScheduleRequest) => api<Job>("/api/v1/jobs", { method: "POST", body });
+
+export interface Schedule {
+  id: number;
+  projectId: number;
+  spiderId: number;
+  spider: string;
+  cron: string;
+  timezone: string;
+  args: Record<string, string>;
+  settings: Record<string, unknown>;
+  priority: number;
+  tags: string[];
+  enabled: boolean;
+  overlap: string;
+  misfire: string;
+  nextFireAt: string | null;
+  nextFires: string[];
+  lastFireAt: string | null;
+  lastJob: string | null;
+  lastError: string | null;
+  stats: { fired: number; catchUps: number; skippedOverlap: number; skippedMisfire: number };
+}
+
+export interface ScheduleInput {
+  spider?: string;
+  cron?: string;
+  timezone?: string;
+  args?: Record<string, string>;
+  priority?: number;
+  tags?: string[];
+  enabled?: boolean;
+}
+
+export const listSchedules = (p: string) => api<{ schedules: Schedule[]; nextCursor: string | null }>(`/api/v1/projects/${encodeURIComponent(p)}/schedules?limit=1000`);
+export const createSchedule = (p: string, body: ScheduleInput) => api<Schedule>(`/api/v1/projects/${encodeURIComponent(p)}/schedules`, { method: "POST", body });
+export const updateSchedule = (id: number, body: ScheduleInput) => api<Schedule>(`/api/v1/schedules/${id}`, { method: "PATCH", body });
+export const deleteSchedule = (id: number) => api<void>(`/api/v1/schedules/${id}`, { method: "DELETE" });
+export const batchCancel = (keys: string[]) =>
+  api<{ matched: number; cancelled: number; stopping: number; already_finished: number }>("/api/v1/jobs/cancel", { method: "POST", body: { keys } });
+export const rerunJob = (key: string) => api<Job>(`${jobPath(key)}/rerun`, { method: "POST" });
+export const deleteJob = (key: string) => api<void>(jobPath(key), { method: "DELETE" });
+
+export interface Run {
+  attempt: number;
+  node: string | null;
+  pid: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  outcome: string | null;
+  items: number;
+  peakRssBytes: number | null;
+}
+
+export interface MetricPoint {
+  time: string;
+  attempt: number;
+  cpuPercent: number;
+  rssBytes: number;
+  readBytes: number;
+  writeBytes: number;
+  processes: number;
+  items: number;
+  requests: number;
+  bytesDownloaded: number;
+}
+
+export interface Metrics {
+  series: MetricPoint[];
+  summary: {
+    requests: number;
+    successRate: number | null;
+    meanResponseMs: number | null;
+    p95ResponseMs: number | null;
+    bytesDownloaded: number;
+    statuses: Record<string, number>;
+    itemsPerMinute: number | null;
+    pagesPerMinute: number | null;
+    peakRssBytes: number | null;
+    peakCpuPercent: number | null;
+  };
+}

@@ -47,7 +47,15 @@ function columns(now: number) {
         </Group>
       ),
     }),
-    col.accessor((j) => String(j.node ?? ""), { id: "node", header: "Node" }),
+    col.accessor((j) => String(j.node ?? ""), {
+      id: "node",
+      header: "Node",
+      cell: (c) => (
+        <span title={c.getValue()} className="mono">
+          {c.getValue().slice(0, 8)}
+        </span>
+      ),
+    }),
     col.accessor((j) => j.startedAt ?? j.createdAt, { id: "started", header: "Started", cell: (c) => fmtTime(c.row.original.startedAt) }),
     col.accessor((j) => j.finishedAt ?? "", { id: "finished", header: "Finished", cell: (c) => fmtTime(c.row.original.finishedAt) }),
     col.accessor((j) => jobDurationMs(j, now) ?? -1, { id: "duration", header: "Duration", sortingFn: "basic", cell: (c) => fmtDuration(jobDurationMs(c.row.original, now)) }),

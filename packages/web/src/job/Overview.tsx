@@ -3,6 +3,7 @@ import type { Job } from "../api.ts";
 import { fmtDuration, fmtNumber, fmtTime, jobDurationMs } from "../format.ts";
 import { outcomeColor, outcomeMeaning } from "../outcomes.ts";
 import { StateBadge } from "../components/badges.tsx";
+import { Runs } from "./Runs.tsx";
 
 function Row({ k, children }: { k: string; children: React.ReactNode }) {
   return (
@@ -19,7 +20,7 @@ export function Overview({ job }: { job: Job }) {
   return (
     <>
       <Alert color={job.outcome ? outcomeColor(job.outcome) : "blue"} title={job.outcome ? `Outcome: ${job.outcome}` : `State: ${job.state}`} mb="md" data-testid="outcome-meaning">
-        {job.outcome ? outcomeMeaning(job.outcome) : job.state === "pending" ? "The job is waiting for a free slot on a node." : job.state === "paused" ? "The job is paused; its job directory is kept and Resume continues it." : job.cancelRequested ? "Cancel requested: the spider was asked to stop and is shutting down." : "The job is running."}
+        {job.outcome ? outcomeMeaning(job.outcome) : job.state === "pending" ? "The job is waiting for a free slot on a node." : job.state === "paused" ? "The job is paused; its job directory is kept and Resume continues it." : job.stopRequested || job.cancelRequested ? `Stop requested (${job.stopRequested ?? "cancel"}): the spider was asked to stop and is shutting down.` : "The job is running."}
       </Alert>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Table fz="sm" withTableBorder>
@@ -72,6 +73,7 @@ export function Overview({ job }: { job: Job }) {
           </Table.Tbody>
         </Table>
       </SimpleGrid>
+      <Runs job={job} />
     </>
   );
 }

@@ -4,7 +4,7 @@
 import { Alert, Anchor, Breadcrumbs, Button, Group, Tabs, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
-import { api, cancelJob, getJob, jobPath, type Job } from "../api.ts";
+import { api, cancelJob, deleteJob, getJob, jobPath, type Job } from "../api.ts";
 import { JOB, useFeatures } from "../features.ts";
 import { OutcomeBadge, QueryState, StateBadge } from "../components/badges.tsx";
 import { Overview } from "../job/Overview.tsx";
@@ -14,6 +14,7 @@ import { RequestsTab } from "../job/Requests.tsx";
 import { StatsTab } from "../job/Stats.tsx";
 import { MetricsTab } from "../job/Metrics.tsx";
 
+type Action = "cancel" | "pause" | "resume" | "rerun" | "delete";
 const TABS = ["overview", "logs", "items", "requests", "stats", "metrics"] as const;
 
 export function useJob(key: string) {
@@ -29,27 +30,38 @@ function Actions({ job }: { job: Job }) {
   const navigate = useNavigate();
   const { has } = useFeatures();
   const act = useMutation({
-    mutationFn: (action: "cancel" | "pause" | "resume" | "rerun") =>
-      action === "cancel" ? cancelJob(job.key) : api<Job>(`${jobPath(job.key)}/${action}`, { method: "POST" }),
+    mutationFn: async (action: Action): Promise<Job | void> => {
+      if (action === "cancel") return cancelJob(job.key);
+      if (action === "delete") return deleteJob(job.key);
+      return api<Job>(`${jobPath(job.key)}/${action}`, { method: "POST" });
+    },
     onSuccess: (res, action) => {
-      void qc.invalidateQueries({ queryKey: ["job", job.key] });
       void qc.invalidateQueries({ queryKey: ["jobs"] });
+      if (action === "delete") return navigate(`/p/${job.projectId}`);
+      void qc.invalidateQueries({ queryKey: ["job", job.key] });
       if (action === "rerun" && res?.key && res.key !== job.key) navigate(`/jobs/${res.key}`);
     },
   });
   const live = job.state !== "finished";
-  const button = (action: "cancel" | "pause" | "resume" | "rerun", label: string, color: string, show: boolean) =>
+  const button = (action: Action, label: string, color: string, show: boolean) =>
     show && (
-      <Button size="xs" color={color} variant="light" onClick={() => act.mutate(action)} loading={act.isPending && act.variables === action}>
+      <Button
+        size="xs"
+        color={color}
+        variant="light"
+        onClick={() => (action !== "delete" || window.confirm(`Delete job ${job.key} with its items, logs and requests?`)) && act.mutate(action)}
+        loading={act.isPending && act.variables === action}
+      >
         {label}
       </Button>
     );
   return (
     <Group gap="xs">
       {button("cancel", job.cancelRequested && job.state === "running" ? "Cancelling…" : "Cancel", "red", live)}
-      {button("pause", "Pause", "violet", job.state === "running" && has("post", `${JOB}/pause`))}
+      {button("pause", "Pause", "violet", (job.state === "running" || job.state === "pending") && has("post", `${JOB}/pause`))}
       {button("resume", "Resume", "violet", job.state === "paused" && has("post", `${JOB}/resume`))}
       {button("rerun", "Rerun", "indigo", !live && has("post", `${JOB}/rerun`))}
+      {button("delete", "Delete", "gray", job.state !== "running" && has("delete", JOB))}
       {act.error && (
         <Text c="red" fz="sm" role="alert">
           {act.error.message}

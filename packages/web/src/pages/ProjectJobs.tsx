@@ -6,7 +6,8 @@ import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from "@ma
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RowSelectionState } from "@tanstack/react-table";
 import { useParams, useSearchParams } from "react-router";
-import { cancelJob, listJobs, listSpiders, type Job } from "../api.ts";
+import { batchCancel, cancelJob, deleteJob, listJobs, listSpiders, rerunJob, type Job } from "../api.ts";
+import { JOB, useFeatures } from "../features.ts";
 import { JobsTable } from "../components/JobsTable.tsx";
 import { ScheduleBox } from "../components/ScheduleBox.tsx";
 import { ProjectHeader } from "../components/ProjectHeader.tsx";
@@ -59,11 +60,15 @@ export function ProjectJobsPage() {
   const done = useJobs(project, "finished", { ...filter, outcome }, limit, !state || state === "finished");
   const [selection, setSelection] = useState<RowSelectionState>({});
   const qc = useQueryClient();
-  const batchCancel = useMutation({
-    mutationFn: async (keys: string[]) => {
-      const results = await Promise.allSettled(keys.map((k) => cancelJob(k)));
+  const { has } = useFeatures();
+  const batch = useMutation({
+    mutationFn: async ({ action, keys }: { action: "cancel" | "rerun" | "delete"; keys: string[] }) => {
+      // One request for a batch cancel where the server has it; one per job otherwise.
+      if (action === "cancel" && has("post", "/api/v1/jobs/cancel")) return void (await batchCancel(keys));
+      const one = action === "cancel" ? cancelJob : action === "rerun" ? rerunJob : deleteJob;
+      const results = await Promise.allSettled(keys.map((k) => one(k)));
       const failed = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason as Error);
-      if (failed.length) throw new Error(`${failed.length} of ${keys.length} could not be cancelled: ${failed[0]!.message}`);
+      if (failed.length) throw new Error(`${failed.length} of ${keys.length} failed (${action}): ${failed[0]!.message}`);
     },
     onSettled: () => {
       setSelection({});
@@ -80,8 +85,10 @@ export function ProjectJobsPage() {
         (!since || Date.parse(j.finishedAt ?? j.startedAt ?? j.createdAt) >= since),
     );
   const live = new Set([...(pending.data?.jobs ?? []), ...(running.data?.jobs ?? []), ...(paused.data?.jobs ?? [])].map((j) => j.key));
-  // Only jobs that have not finished can be cancelled.
-  const selected = Object.keys(selection).filter((k) => selection[k] && live.has(k));
+  // Only jobs that have not finished can be cancelled; only finished ones rerun or deleted here.
+  const chosen = Object.keys(selection).filter((k) => selection[k]);
+  const selected = chosen.filter((k) => live.has(k));
+  const finished = chosen.filter((k) => !live.has(k));
   const sections: { label: string; q: typeof pending; show: boolean }[] = [
     { label: "Pending", q: pending, show: !outcome && (!state || state === "pending") },
     { label: "Running", q: running, show: !outcome && (!state || state === "running") },
@@ -112,19 +119,29 @@ export function ProjectJobsPage() {
         <TextInput label="Outcome" placeholder="e.g. finished" defaultValue={outcome} onBlur={(e) => set("outcome", e.currentTarget.value.trim())} w={150} />
         <TextInput label="Tag" defaultValue={tag} onBlur={(e) => set("tag", e.currentTarget.value.trim())} w={120} />
         <Select label="Time" data={RANGES} value={range} onChange={(v) => set("range", v)} w={150} />
-        <Button
-          color="red"
-          variant="light"
-          disabled={!selected.length}
-          loading={batchCancel.isPending}
-          onClick={() => batchCancel.mutate(selected)}
-        >
+        <Button color="red" variant="light" disabled={!selected.length} loading={batch.isPending} onClick={() => batch.mutate({ action: "cancel", keys: selected })}>
           Cancel {selected.length || ""} selected
         </Button>
+        {has("post", `${JOB}/rerun`) && (
+          <Button variant="light" disabled={!finished.length} loading={batch.isPending} onClick={() => batch.mutate({ action: "rerun", keys: finished })}>
+            Rerun {finished.length || ""} selected
+          </Button>
+        )}
+        {has("delete", JOB) && (
+          <Button
+            variant="light"
+            color="gray"
+            disabled={!finished.length}
+            loading={batch.isPending}
+            onClick={() => window.confirm(`Delete ${finished.length} finished jobs with their data?`) && batch.mutate({ action: "delete", keys: finished })}
+          >
+            Delete {finished.length || ""} selected
+          </Button>
+        )}
       </Group>
-      {batchCancel.error && (
+      {batch.error && (
         <Alert color="red" mb="sm" role="alert">
-          {batchCancel.error.message}
+          {batch.error.message}
         </Alert>
       )}
       <Stack gap="lg">
