@@ -10,14 +10,25 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startBenchServer, type BenchServer, type DialectName } from "./platform/harness.ts";
-import { dispatchLatency, httpExport, ingestion, quantile, startRate, type DispatchSamples } from "./platform/measures.ts";
+import {
+  dispatchLatency,
+  httpExport,
+  ingestion,
+  quantile,
+  startRate,
+  type DispatchSamples,
+} from "./platform/measures.ts";
 import { rawExport, rawPostgresInsert, rawSpawn, rawSqliteInsert, type RawInsertResult } from "./platform/raw.ts";
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
-const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 const dispatchJobs = Number(flag("dispatch-jobs", "200"));
 const startJobs = Number(flag("start-jobs", "200"));
@@ -28,7 +39,8 @@ const only = new Set(list(flag("only", "dispatch,start,ingest,export")));
 const cpuProfDir = flag("cpu-prof", "") ? path.resolve(flag("cpu-prof", "")) : undefined;
 const pgUrl = process.env.TRAWLER_BENCH_DATABASE_URL || process.env.TRAWLER_TEST_DATABASE_URL || undefined;
 const dialects = list(flag("dialects", pgUrl ? "sqlite,postgres" : "sqlite")) as DialectName[];
-if (dialects.includes("postgres") && !pgUrl) throw new Error("--dialects postgres needs TRAWLER_BENCH_DATABASE_URL or TRAWLER_TEST_DATABASE_URL");
+if (dialects.includes("postgres") && !pgUrl)
+  throw new Error("--dialects postgres needs TRAWLER_BENCH_DATABASE_URL or TRAWLER_TEST_DATABASE_URL");
 
 // Published figures for Scrapyd 1.6 on this machine kind (issue 2).
 const SCRAPYD = { toRunningMs: 2600, toFirstLogMs: 3000, jobsPerS: 1.7 };
@@ -53,12 +65,33 @@ function judge(ok: boolean, what: string): "PASS" | "MISS" {
   return ok ? "PASS" : "MISS";
 }
 
-function dispatchRows(db: string, label: string, d: DispatchSamples, spawnBase: { processStart: number[]; firstLine: number[] } | undefined) {
+function dispatchRows(
+  db: string,
+  label: string,
+  d: DispatchSamples,
+  spawnBase: { processStart: number[]; firstLine: number[] } | undefined,
+) {
   const med = (xs: number[]) => quantile(xs, 0.5);
   const p99 = (xs: number[]) => quantile(xs, 0.99);
   const n = d.firstLog.length;
-  rows.push({ db, measure: `${label}: schedule call answered (median / p99, ${n} jobs)`, value: `${ms(med(d.answered))} / ${ms(p99(d.answered))}`, target: "", baseline: "", ratio: "", result: "" });
-  rows.push({ db, measure: `${label}: schedule → job claimed (median / p99)`, value: `${ms(med(d.claimed))} / ${ms(p99(d.claimed))}`, target: "", baseline: "", ratio: "", result: "" });
+  rows.push({
+    db,
+    measure: `${label}: schedule call answered (median / p99, ${n} jobs)`,
+    value: `${ms(med(d.answered))} / ${ms(p99(d.answered))}`,
+    target: "",
+    baseline: "",
+    ratio: "",
+    result: "",
+  });
+  rows.push({
+    db,
+    measure: `${label}: schedule → job claimed (median / p99)`,
+    value: `${ms(med(d.claimed))} / ${ms(p99(d.claimed))}`,
+    target: "",
+    baseline: "",
+    ratio: "",
+    result: "",
+  });
   const ps = med(d.processStart);
   rows.push({
     db,
@@ -94,7 +127,16 @@ function dispatchRows(db: string, label: string, d: DispatchSamples, spawnBase: 
   });
 }
 
-function ingestRow(db: string, label: string, unit: string, perS: number, seconds: number, peak: number, raw: RawInsertResult, rawLabel: string) {
+function ingestRow(
+  db: string,
+  label: string,
+  unit: string,
+  perS: number,
+  seconds: number,
+  peak: number,
+  raw: RawInsertResult,
+  rawLabel: string,
+) {
   const r = perS / raw.perS;
   rows.push({
     db,
@@ -107,7 +149,10 @@ function ingestRow(db: string, label: string, unit: string, perS: number, second
   });
 }
 
-async function benchDialect(dialect: DialectName, spawnBase: { processStart: number[]; firstLine: number[] } | undefined) {
+async function benchDialect(
+  dialect: DialectName,
+  spawnBase: { processStart: number[]; firstLine: number[] } | undefined,
+) {
   const db = dialect;
   // Raw SQLite inserts first, before the server starts, so they have the machine to themselves.
   const rawSqlite: Partial<Record<"items" | "logs", RawInsertResult>> = {};
@@ -147,7 +192,10 @@ async function benchDialect(dialect: DialectName, spawnBase: { processStart: num
           target: "finished/s ≥ 10 × Scrapyd",
           baseline: `Scrapyd ${SCRAPYD.jobsPerS} jobs/s`,
           ratio: `${(r.finishedPerS / SCRAPYD.jobsPerS).toFixed(1)} × Scrapyd`,
-          result: judge(r.finishedPerS >= 10 * SCRAPYD.jobsPerS, `${db} start rate (${label}): ${r.finishedPerS.toFixed(1)} jobs/s`),
+          result: judge(
+            r.finishedPerS >= 10 * SCRAPYD.jobsPerS,
+            `${db} start rate (${label}): ${r.finishedPerS.toFixed(1)} jobs/s`,
+          ),
         });
       }
     }
@@ -157,15 +205,43 @@ async function benchDialect(dialect: DialectName, spawnBase: { processStart: num
       progress(`item ingestion: ${nItems} items`);
       const it = await ingestion(s, "items", nItems);
       itemsJob = { id: it.jobId, key: it.key };
-      if (raw.items) ingestRow(db, `item ingestion, ${nItems.toLocaleString("en-US")} ITM lines → committed`, "items", it.perS, it.seconds, it.peakRssMb, raw.items, rawLabel);
+      if (raw.items)
+        ingestRow(
+          db,
+          `item ingestion, ${nItems.toLocaleString("en-US")} ITM lines → committed`,
+          "items",
+          it.perS,
+          it.seconds,
+          it.peakRssMb,
+          raw.items,
+          rawLabel,
+        );
     }
     if (only.has("ingest")) {
       progress(`log ingestion: ${nLogs} LOG lines`);
       const lg = await ingestion(s, "logs", nLogs);
-      ingestRow(db, `log ingestion, ${nLogs.toLocaleString("en-US")} LOG lines → committed`, "lines", lg.perS, lg.seconds, lg.peakRssMb, raw.logs!, rawLabel);
+      ingestRow(
+        db,
+        `log ingestion, ${nLogs.toLocaleString("en-US")} LOG lines → committed`,
+        "lines",
+        lg.perS,
+        lg.seconds,
+        lg.peakRssMb,
+        raw.logs!,
+        rawLabel,
+      );
       progress(`log ingestion: ${nLogs} stdout lines`);
       const so = await ingestion(s, "stdout", nLogs);
-      ingestRow(db, `log ingestion, ${nLogs.toLocaleString("en-US")} stdout lines → committed`, "lines", so.perS, so.seconds, so.peakRssMb, raw.logs!, rawLabel);
+      ingestRow(
+        db,
+        `log ingestion, ${nLogs.toLocaleString("en-US")} stdout lines → committed`,
+        "lines",
+        so.perS,
+        so.seconds,
+        so.peakRssMb,
+        raw.logs!,
+        rawLabel,
+      );
     }
 
     if (only.has("export") && itemsJob) {
@@ -228,9 +304,16 @@ console.log(
     `${slots} slots, ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadBefore.toFixed(1)} before / ${os.loadavg()[0]!.toFixed(1)} after\n`,
 );
 if (Math.max(loadBefore, os.loadavg()[0]!) > cpus.length)
-  console.log(`WARNING: the machine was busy (load average above ${cpus.length} CPUs): latencies and rates are inflated; ratios to same-run baselines hold better.\n`);
+  console.log(
+    `WARNING: the machine was busy (load average above ${cpus.length} CPUs): latencies and rates are inflated; ratios to same-run baselines hold better.\n`,
+  );
 console.log("| db | measure | value | target | baseline | ratio | result |");
 console.log("|---|---|---|---|---|---|---|");
-for (const r of rows) console.log(`| ${r.db} | ${r.measure} | ${r.value} | ${r.target} | ${r.baseline} | ${r.ratio} | ${r.result} |`);
-console.log(misses.length ? `\nMISSED ${misses.length} target(s):\n${misses.map((m) => `  - ${m}`).join("\n")}` : "\nAll targets met.");
+for (const r of rows)
+  console.log(`| ${r.db} | ${r.measure} | ${r.value} | ${r.target} | ${r.baseline} | ${r.ratio} | ${r.result} |`);
+console.log(
+  misses.length
+    ? `\nMISSED ${misses.length} target(s):\n${misses.map((m) => `  - ${m}`).join("\n")}`
+    : "\nAll targets met.",
+);
 if (cpuProfDir) console.log(`\nServer CPU profiles: ${cpuProfDir}`);

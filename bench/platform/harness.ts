@@ -80,11 +80,24 @@ export interface ServerOptions {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** A small HTTP client on node:http with keep-alive (undici's fetch costs more CPU per call). */
-export function request(url: string, method: string, body?: Buffer | string, type = "application/json"): Promise<{ status: number; body: Buffer }> {
+export function request(
+  url: string,
+  method: string,
+  body?: Buffer | string,
+  type = "application/json",
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body === undefined ? {} : { "content-type": type, "content-length": Buffer.byteLength(body) } }, (res) => {
-      buffer(res).then((b) => resolve({ status: res.statusCode ?? 0, body: b }), reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: body === undefined ? {} : { "content-type": type, "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        buffer(res).then((b) => resolve({ status: res.statusCode ?? 0, body: b }), reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -99,7 +112,9 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
   // One profile per thread (the main thread and tsx's loader thread), named by node.
   if (opts.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.cpuProfDir, dialect)}`);
   nodeArgs.push(path.join(import.meta.dirname, "serverChild.ts"));
-  const argv = fs.existsSync(SETPRIV) ? [SETPRIV, "--pdeathsig", "KILL", "--", process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
+  const argv = fs.existsSync(SETPRIV)
+    ? [SETPRIV, "--pdeathsig", "KILL", "--", process.execPath, ...nodeArgs]
+    : [process.execPath, ...nodeArgs];
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     cwd: REPO,
     env: {
@@ -153,7 +168,8 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
   const deployed = await request(`${url}/api/v1/projects/bench/versions`, "POST", archive, "application/gzip");
   if (deployed.status !== 201) throw new Error(`deploy failed: ${deployed.status} ${deployed.body.toString()}`);
 
-  const observer = dialect === "sqlite" ? sqliteObserver(path.join(dataDir, "trawler.db")) : await pgObserver(pgUrl!, schema!);
+  const observer =
+    dialect === "sqlite" ? sqliteObserver(path.join(dataDir, "trawler.db")) : await pgObserver(pgUrl!, schema!);
   return {
     dialect,
     url,
@@ -163,7 +179,8 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
     pgUrl,
     observer,
     post,
-    schedule: (spider, args = {}) => post<{ id: number; key: string }>("/api/v1/jobs", { project: "bench", spider, args }),
+    schedule: (spider, args = {}) =>
+      post<{ id: number; key: string }>("/api/v1/jobs", { project: "bench", spider, args }),
     async stop() {
       await observer.close();
       child.kill("SIGTERM");
@@ -178,10 +195,18 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
 function sqliteObserver(file: string): Observer {
   const db = new BetterSqlite3(file, { readonly: true });
   db.pragma("busy_timeout = 5000");
-  const job = db.prepare<[number], JobState>("select state, outcome, started_at, finished_at, items_count, log_count from jobs where id = ?");
-  const firstLog = db.prepare<[number], string>("select message from log_lines where job_id = ? order by seq limit 1").pluck();
-  const firstItem = db.prepare<[number], string>("select data from items where job_id = ? order by seq limit 1").pluck();
-  const fields = db.prepare<[number], string>("select name from item_fields where job_id = ? order by position").pluck();
+  const job = db.prepare<[number], JobState>(
+    "select state, outcome, started_at, finished_at, items_count, log_count from jobs where id = ?",
+  );
+  const firstLog = db
+    .prepare<[number], string>("select message from log_lines where job_id = ? order by seq limit 1")
+    .pluck();
+  const firstItem = db
+    .prepare<[number], string>("select data from items where job_id = ? order by seq limit 1")
+    .pluck();
+  const fields = db
+    .prepare<[number], string>("select name from item_fields where job_id = ? order by position")
+    .pluck();
   const items = db.prepare<[number], string>("select data from items where job_id = ? order by seq").pluck();
   return {
     job: async (id) => job.get(id),
@@ -220,10 +245,18 @@ async function pgObserver(url: string, schema: string): Promise<Observer> {
   await c.connect();
   return {
     job: async (id) =>
-      (await c.query<JobState>("select state, outcome, started_at, finished_at, items_count, log_count from jobs where id = $1", [id])).rows[0],
+      (
+        await c.query<JobState>(
+          "select state, outcome, started_at, finished_at, items_count, log_count from jobs where id = $1",
+          [id],
+        )
+      ).rows[0],
     firstLog: async (id) =>
-      (await c.query<{ message: string }>("select message from log_lines where job_id = $1 order by seq limit 1", [id])).rows[0]?.message,
-    firstItem: async (id) => (await c.query<{ data: string }>("select data from items where job_id = $1 order by seq limit 1", [id])).rows[0]?.data,
+      (await c.query<{ message: string }>("select message from log_lines where job_id = $1 order by seq limit 1", [id]))
+        .rows[0]?.message,
+    firstItem: async (id) =>
+      (await c.query<{ data: string }>("select data from items where job_id = $1 order by seq limit 1", [id])).rows[0]
+        ?.data,
     summary: async (ids) =>
       (
         await c.query<Summary>(
@@ -234,10 +267,12 @@ async function pgObserver(url: string, schema: string): Promise<Observer> {
         )
       ).rows[0]!,
     itemFields: async (jobId) =>
-      (await c.query<{ name: string }>("select name from item_fields where job_id = $1 order by position", [jobId])).rows.map((r) => r.name),
+      (
+        await c.query<{ name: string }>("select name from item_fields where job_id = $1 order by position", [jobId])
+      ).rows.map((r) => r.name),
     async *items(jobId, page) {
       // Keyset pages: the plain way to read a large result with node-postgres (no cursor package).
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const { rows } = await c.query<{ seq: number; data: string }>(
           "select seq, data from items where job_id = $1 and seq > $2 order by seq limit $3",
           [jobId, after, page],
@@ -269,7 +304,12 @@ export function resetPeak(pid: number): void {
 }
 
 /** Waits until `check` returns a value, polling every `everyMs`. */
-export async function until<T>(check: () => Promise<T | undefined | false>, everyMs: number, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  everyMs: number,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

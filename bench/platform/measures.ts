@@ -24,7 +24,12 @@ export interface DispatchSamples {
  * Schedules `jobs` jobs one after another (each on an idle worker with free slots) and times
  * each one's dispatch. The first `warmup` jobs are run and not counted.
  */
-export async function dispatchLatency(s: BenchServer, spider: "hello" | "hello-sh", jobs: number, warmup: number): Promise<DispatchSamples> {
+export async function dispatchLatency(
+  s: BenchServer,
+  spider: "hello" | "hello-sh",
+  jobs: number,
+  warmup: number,
+): Promise<DispatchSamples> {
   const out: DispatchSamples = { answered: [], claimed: [], processStart: [], firstLine: [], firstLog: [] };
   for (let i = 0; i < warmup + jobs; i++) {
     const t0 = now();
@@ -47,7 +52,10 @@ export async function dispatchLatency(s: BenchServer, spider: "hello" | "hello-s
             out.claimed.push(st.started_at! - t0);
             out.firstLog.push(firstLog);
             if (spider === "hello") {
-              const rec = JSON.parse((await s.observer.firstItem(job.id))!) as { processStart: number; firstLine: number };
+              const rec = JSON.parse((await s.observer.firstItem(job.id))!) as {
+                processStart: number;
+                firstLine: number;
+              };
               out.processStart.push(rec.processStart - t0);
               out.firstLine.push(rec.firstLine - t0);
             } else {
@@ -96,7 +104,12 @@ export async function startRate(s: BenchServer, spider: "exit" | "exit-sh", jobs
     `${jobs} ${spider} jobs to finish`,
   );
   if (sum.ok !== jobs) throw new Error(`${jobs - sum.ok} ${spider} jobs did not end 'finished'`);
-  return { jobs, startedPerS: jobs / ((sum.maxStarted - t0) / 1000), finishedPerS: jobs / ((sum.maxFinished - t0) / 1000), scheduleS };
+  return {
+    jobs,
+    startedPerS: jobs / ((sum.maxStarted - t0) / 1000),
+    finishedPerS: jobs / ((sum.maxFinished - t0) / 1000),
+    scheduleS,
+  };
 }
 
 export interface Ingestion {

@@ -34,7 +34,9 @@ function rowOf(kind: Kind, i: number): unknown[] {
 }
 
 const SQLITE_DDL: Record<Kind, string[]> = {
-  items: ["create table items (job_id integer not null, seq bigint not null, attempt integer not null, data text not null, primary key (job_id, seq))"],
+  items: [
+    "create table items (job_id integer not null, seq bigint not null, attempt integer not null, data text not null, primary key (job_id, seq))",
+  ],
   logs: [
     `create table log_lines (job_id integer not null, seq bigint not null, attempt integer not null, time bigint not null,
        level integer not null, message text not null, primary key (job_id, seq))`,
@@ -88,7 +90,9 @@ export async function rawPostgresInsert(kind: Kind, n: number, url: string, sche
   const table = kind === "items" ? "raw_items" : "raw_log_lines";
   try {
     if (kind === "items")
-      await c.query(`create table ${table} (job_id integer not null, seq bigint not null, attempt integer not null, data text not null, primary key (job_id, seq))`);
+      await c.query(
+        `create table ${table} (job_id integer not null, seq bigint not null, attempt integer not null, data text not null, primary key (job_id, seq))`,
+      );
     else {
       await c.query(`create table ${table} (job_id integer not null, seq bigint not null, attempt integer not null, time bigint not null,
         level integer not null, message text not null, primary key (job_id, seq))`);
@@ -98,7 +102,10 @@ export async function rawPostgresInsert(kind: Kind, n: number, url: string, sche
     const cols = kind === "items" ? 4 : 6;
     const sqlFor = (rows: number) =>
       `insert into ${table} values ` +
-      Array.from({ length: rows }, (_, r) => `(${Array.from({ length: cols }, (_, k) => `$${r * cols + k + 1}`).join(",")})`).join(",");
+      Array.from(
+        { length: rows },
+        (_, r) => `(${Array.from({ length: cols }, (_, k) => `$${r * cols + k + 1}`).join(",")})`,
+      ).join(",");
     const full = sqlFor(BATCH);
     let ms = 0;
     for (let i = 0; i < n; i += BATCH) {
@@ -129,7 +136,12 @@ function csvCell(value: unknown): string {
  * pages on PostgreSQL) and write them to a file, 2,000 rows per write with back-pressure; CSV
  * with the same columns and the same encoder (csv-stringify) as the server. Returns seconds and bytes.
  */
-export async function rawExport(observer: Observer, jobId: number, format: "csv" | "jsonl", file: string): Promise<{ seconds: number; bytes: number }> {
+export async function rawExport(
+  observer: Observer,
+  jobId: number,
+  format: "csv" | "jsonl",
+  file: string,
+): Promise<{ seconds: number; bytes: number }> {
   const t = now();
   const out = fs.createWriteStream(file);
   const write = async (text: string) => {
@@ -160,7 +172,11 @@ export async function rawSpawn(times: number): Promise<{ processStart: number[];
   const firstLine: number[] = [];
   for (let i = 0; i < times; i++) {
     const t0 = now();
-    const child = spawn("node", ["hello.cjs"], { cwd: FIXTURE, stdio: ["ignore", "pipe", "inherit"], env: { PATH: process.env.PATH ?? "" } });
+    const child = spawn("node", ["hello.cjs"], {
+      cwd: FIXTURE,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     await once(child, "close");
