@@ -86,7 +86,7 @@ export class Engine extends OpenSpider {
       process.stderr.write(`The message channel failed (${error.message}); stopping the crawl\n`);
       this.close("shutdown");
     });
-    // Every in-flight request listens on the hard-stop signal.
+    // Every request waiting to be retried listens on the hard-stop signal.
     setMaxListeners(0, this.hardStop.signal);
   }
 
@@ -117,6 +117,7 @@ export class Engine extends OpenSpider {
     } else if (!this.hardStop.signal.aborted) {
       this.logger.info("Received second shutdown signal, forcing unclean shutdown");
       this.hardStop.abort();
+      this.downloader.abort();
       void this.finish();
     }
   }
