@@ -21,7 +21,7 @@ describe.skipIf(!HAS_CHROMIUM)("dashboard in Chromium", () => {
   let demoKey = "";
 
   beforeAll(async () => {
-    [d, b] = await Promise.all([startDashboard(), launchBrowser()]);
+    [d, b] = await Promise.all([startDashboard({ demoSite: true }), launchBrowser()]);
     await d.deploy("webtest", path.join(FIXTURES, "spiders"));
   });
   afterAll(async () => {

@@ -3,10 +3,10 @@
 import { useEffect, useRef } from "react";
 import * as echarts from "echarts/core";
 import { LineChart, PieChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from "echarts/components";
+import { GraphicComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
-echarts.use([LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([LineChart, PieChart, GraphicComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
 
 export interface Series {
   name: string;
@@ -32,7 +32,9 @@ function useChart(option: echarts.EChartsCoreOption) {
 }
 
 export function TimeChart({ title, unit, series }: { title: string; unit: string; series: Series[] }) {
+  const empty = series.every((s) => s.points.length < 2);
   const ref = useChart({
+    graphic: empty ? { type: "text", left: "center", top: "middle", style: { text: "not enough samples yet", fill: "#868e96" } } : undefined,
     title: { text: title, textStyle: { fontSize: 13 } },
     tooltip: { trigger: "axis" },
     grid: { left: 56, right: 16, top: 36, bottom: 28 },
@@ -48,7 +50,7 @@ export function PieMix({ title, data }: { title: string; data: { name: string; v
   const ref = useChart({
     title: { text: title, textStyle: { fontSize: 13 } },
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["35%", "65%"], top: 20, data, label: { formatter: "{b}: {c}" } }],
+    series: [{ type: "pie", radius: ["30%", "60%"], center: ["50%", "58%"], data, label: { formatter: "{b}: {c}" } }],
   });
   return <div ref={ref} style={{ height: 220 }} role="img" aria-label={`${title} chart`} />;
 }

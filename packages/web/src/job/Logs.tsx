@@ -138,9 +138,9 @@ export function LogsTab({ job }: { job: Job }) {
                 style={{ position: "absolute", top: 0, left: 0, right: 0, height: 20, transform: `translateY(${row.start}px)` }}
                 data-testid="log-line"
               >
-                <span style={{ color: "var(--mantine-color-gray-6)" }}>{l.seq}</span>
-                <span>{l.time.slice(11, 23)}</span>
-                <span style={{ width: 64 }}>{levelName(l.level).toUpperCase()}</span>
+                <span className="seq">{l.seq}</span>
+                <span className="time">{l.time.slice(11, 23)}</span>
+                <span className="lvl">{levelName(l.level).toUpperCase()}</span>
                 <span className="msg" title={l.message.length > 120 ? l.message.slice(0, 2000) : undefined}>
                   {l.message}
                 </span>

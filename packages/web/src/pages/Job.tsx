@@ -99,7 +99,7 @@ export function JobPage() {
               </Title>
               <Text fw={600}>{j.spider}</Text>
               <StateBadge state={j.state} />
-              <OutcomeBadge outcome={j.outcome} />
+              {j.outcome !== null && <OutcomeBadge outcome={j.outcome} />}
               <Text c="dimmed" fz="sm" data-testid="job-counts">
                 {j.items.toLocaleString("en-US")} items · {j.requests.toLocaleString("en-US")} requests · {j.errors} errors
               </Text>

@@ -66,10 +66,11 @@ async function demoPort(): Promise<number> {
   return free ? 6800 : 0;
 }
 
-export async function startDashboard(): Promise<Dashboard> {
+/** `demoSite`: run on port 6800 when free, where the demo spider's built-in start URL points. */
+export async function startDashboard(opts: { demoSite?: boolean } = {}): Promise<Dashboard> {
   if (!fs.existsSync(path.join(WEB_DIST, "index.html"))) throw new Error("packages/web/dist is not built: npm run build -w @trawler/web");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trawler-web-"));
-  const server = await startServer(loadConfig({ port: await demoPort(), dataDir, demo: true, slots: 4, pollMs: 200, heartbeatMs: 500, logLevel: "warn" }, {}));
+  const server = await startServer(loadConfig({ port: opts.demoSite ? await demoPort() : 0, dataDir, demo: true, slots: 4, pollMs: 200, heartbeatMs: 500, logLevel: "warn" }, {}));
   const served = (await fetch(server.url + "/")).headers.get("content-type")?.startsWith("text/html");
   const front = served ? undefined : await frontFor(server.url);
   const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
