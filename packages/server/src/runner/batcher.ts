@@ -21,6 +21,7 @@ export class Batcher {
   private knownFields = new Set<string>();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private paused = false;
   private stale = false;
   private rows = 0;
@@ -66,8 +67,7 @@ export class Batcher {
   /** Commits everything collected so far; resolves when it is durable. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     if (isEmpty(this.batch) || this.stale) return;
     const batch = this.batch;
     this.batch = this.empty();
@@ -100,8 +100,22 @@ export class Batcher {
     }
   }
 
+  /**
+   * Idle: commit as soon as the lines read in this turn of the event loop are in, so the first
+   * line of a job is stored within milliseconds. Busy (a commit in flight): rows collect and go
+   * in the next commit, which is what makes batches large under load.
+   */
   private schedule(): void {
-    if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+    if (this.timer || this.immediate) return;
+    if (this.flushing) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+    else this.immediate = setImmediate(() => void this.flush());
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
   }
 
   private empty(): IngestBatch {

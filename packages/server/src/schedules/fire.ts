@@ -52,23 +52,6 @@ export async function dueScheduleIds(store: Store, limit: number): Promise<numbe
   return rows.map((r) => r.id);
 }
 
-/**
- * enqueue() opens its own transaction and Kysely cannot nest one; this store hands it the
- * firing transaction instead, so the job and the schedule's new state commit together.
- * (If enqueue ever takes an executor parameter, pass `trx` and delete this.)
- */
-function storeInTransaction(store: Store, trx: Transaction<Database>): Store {
-  const db = new Proxy(trx, {
-    get(target, prop) {
-      if (prop === "transaction") return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(trx) });
-      const value: unknown = Reflect.get(target, prop, target);
-      // Kysely's classes keep state in #private fields, so methods must run on the real object.
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { ...store, db };
-}
-
 class LostRace extends Error {}
 
 export async function fireSchedule(store: Store, id: number): Promise<FireResult | null> {
@@ -98,7 +81,7 @@ export async function fireSchedule(store: Store, id: number): Promise<FireResult
           kind = "error";
           error = target;
         } else {
-          const job = await enqueue(storeInTransaction(store, trx), {
+          const job = await enqueue(store, {
             projectId: s.project_id,
             spiderId: s.spider_id,
             versionId: target,
@@ -106,7 +89,7 @@ export async function fireSchedule(store: Store, id: number): Promise<FireResult
             args: JSON.parse(s.args) as Record<string, string>,
             settings: JSON.parse(s.settings) as Record<string, unknown>,
             tags: JSON.parse(s.tags) as string[],
-          });
+          }, trx);
           jobId = job.id;
           kind = late ? "catch_up" : "fired";
         }

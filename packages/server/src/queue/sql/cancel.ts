@@ -5,6 +5,7 @@
 
 import { OUTCOMES } from "@trawler/core";
 import type { Store } from "../../store/database.ts";
+import { recordOutcomeDeliveries } from "../../alerts/outbox.ts";
 
 export type CancelResult = "cancelled" | "stopping" | "already_finished" | "not_found";
 
@@ -15,9 +16,12 @@ export async function cancel(store: Store, jobId: number): Promise<CancelResult>
       .set({ state: "finished", outcome: OUTCOMES.cancelled, finished_at: store.now() })
       .where("id", "=", jobId)
       .where("state", "in", ["pending", "paused"])
-      .returning("id")
+      .returning(["id", "project_id"])
       .executeTakeFirst();
-    if (pending) return "cancelled";
+    if (pending) {
+      await recordOutcomeDeliveries(trx, { id: pending.id, projectId: pending.project_id, outcome: OUTCOMES.cancelled }, store.now());
+      return "cancelled";
+    }
     const running = await trx
       .updateTable("jobs")
       .set((eb) => ({ cancel_requested_at: eb.fn.coalesce("cancel_requested_at", store.now()) }))

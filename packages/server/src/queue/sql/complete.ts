@@ -4,6 +4,7 @@
 // Returns false when refused.
 
 import type { Store } from "../../store/database.ts";
+import { recordOutcomeDeliveries } from "../../alerts/outbox.ts";
 
 export interface RunEnd {
   jobId: number;
@@ -35,9 +36,10 @@ export async function complete(store: Store, end: RunEnd): Promise<boolean> {
       .where("id", "=", end.jobId)
       .where("attempt", "=", end.attempt)
       .where("state", "=", "running")
-      .returning(["id", "items_count"])
+      .returning(["id", "items_count", "project_id"])
       .executeTakeFirst();
     if (!row) return false;
+    if (finished && end.outcome) await recordOutcomeDeliveries(trx, { id: row.id, projectId: row.project_id, outcome: end.outcome }, store.now());
     await trx
       .updateTable("job_runs")
       .set({

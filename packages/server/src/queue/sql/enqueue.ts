@@ -3,7 +3,9 @@
 // concurrent schedule calls always get distinct numbers (a row lock on PostgreSQL, the single
 // writer on SQLite).
 
+import type { Transaction } from "kysely";
 import type { Store } from "../../store/database.ts";
+import type { Database } from "../../store/schema.ts";
 
 export interface EnqueueInput {
   projectId: number;
@@ -17,8 +19,14 @@ export interface EnqueueInput {
   limits?: Record<string, number>;
 }
 
-export async function enqueue(store: Store, input: EnqueueInput) {
-  return store.db.transaction().execute(async (trx) => {
+/** With `inTransaction`, the job is created inside the caller's transaction (a cron fire). */
+export async function enqueue(store: Store, input: EnqueueInput, inTransaction?: Transaction<Database>) {
+  if (inTransaction) return insertJob(store, input, inTransaction);
+  return store.db.transaction().execute((trx) => insertJob(store, input, trx));
+}
+
+async function insertJob(store: Store, input: EnqueueInput, trx: Transaction<Database>) {
+  {
     const counter = await trx
       .updateTable("spiders")
       .set((eb) => ({ next_job_number: eb("next_job_number", "+", 1) }))
@@ -49,5 +57,5 @@ export async function enqueue(store: Store, input: EnqueueInput) {
         .values(input.tags.map((tag) => ({ job_id: job.id, tag })))
         .execute();
     return job;
-  });
+  }
 }

@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { OUTCOMES } from "@trawler/core";
 import type { Store } from "../../store/database.ts";
+import { recordOutcomeDeliveries } from "../../alerts/outbox.ts";
 
 export async function reapExpired(
   store: Store,
@@ -23,14 +24,16 @@ export async function reapExpired(
       )
       .where("state", "=", "running");
     q = opts.nodeId ? q.where("node_id", "=", opts.nodeId) : q.where("lease_expires_at", "<", sql<number>`${store.now()}`);
-    const reaped = await q.returning(["id", "attempt", "pid"]).execute();
-    for (const job of reaped)
+    const reaped = await q.returning(["id", "attempt", "pid", "project_id"]).execute();
+    for (const job of reaped) {
+      if (!requeue) await recordOutcomeDeliveries(trx, { id: job.id, projectId: job.project_id, outcome: OUTCOMES.nodeLost }, store.now());
       await trx
         .updateTable("job_runs")
         .set({ finished_at: store.now(), outcome: OUTCOMES.nodeLost })
         .where("job_id", "=", job.id)
         .where("attempt", "=", job.attempt)
         .execute();
+    }
     return reaped.map((r) => ({ id: r.id, pid: r.pid, requeued: requeue }));
   });
 }
