@@ -232,6 +232,11 @@ export class ApiClient {
     return this.json("POST", `${jobPath(key)}/cancel`);
   }
 
+  /** pause, resume or rerun: the job-page buttons. */
+  controlJob(key: string, action: "pause" | "resume" | "rerun"): Promise<Job> {
+    return this.json("POST", `${jobPath(key)}/${action}`);
+  }
+
   logs(
     key: string,
     query: { after?: number; limit?: number; level?: string },

@@ -10,6 +10,7 @@ import { registerCron } from "./commands/cron.ts";
 import { registerDeploy } from "./commands/deploy.ts";
 import { registerItems } from "./commands/items.ts";
 import { registerJob } from "./commands/job.ts";
+import { registerControl } from "./commands/control.ts";
 import { registerJobs } from "./commands/jobs.ts";
 import { registerLogs } from "./commands/logs.ts";
 import { registerProjects } from "./commands/projects.ts";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     registerCron,
     registerJobs,
     registerJob,
+    registerControl,
     registerLogs,
     registerItems,
     registerCrawl,
