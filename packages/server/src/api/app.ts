@@ -16,6 +16,7 @@ import { jobControlRoutes } from "./routes/jobControl.ts";
 import { jobMetricsRoutes } from "./routes/jobMetrics.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { registerWeb } from "./web.ts";
 
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -54,5 +55,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(jobMetricsRoutes(ctx));
   await app.register(scheduleRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  // Last: the dashboard's client-side routes catch what no API route matched.
+  await registerWeb(app);
   return app as unknown as FastifyInstance;
 }
