@@ -1,10 +1,13 @@
 // The demo spider: crawls the demo shop that `trawler serve --demo` serves, one item per product.
-import { Spider, type Response } from "trawler/sdk";
+import { Request, Spider, type Response } from "trawler/sdk";
 
 export default class Shop extends Spider {
   static override name = "shop";
 
-  override startUrls = [this.args.start_url ?? "http://127.0.0.1:6800/demo/shop/"];
+  // Arguments (-a start_url=…) are set after construction, so they are read here.
+  override async *startRequests() {
+    yield new Request(this.args.start_url ?? "http://127.0.0.1:6800/demo/shop/");
+  }
 
   override async *parse(response: Response) {
     for (const href of response.css("a.category::attr(href)").all()) yield response.follow(href, "parseCategory");

@@ -26,13 +26,14 @@ export async function startServer(config: Config, opts: { logger?: Logger; schem
   await ensureOrganization(store, DEFAULT_ORGANIZATION);
   const events = new QueueEvents();
   const app = await buildApp({ store, config, events }, logger);
-  if (config.demo) await installDemo(app, store, config, events, logger);
+  const scheduleDemoCrawl = config.demo ? await installDemo(app, store, config, events, logger) : undefined;
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const worker = config.slots > 0 ? new Worker(store, config, events, logger) : undefined;
   await worker?.start();
+  await scheduleDemoCrawl?.(url);
   const background = startBackgroundTasks({ store, config, events, log: logger });
   logger.info({ url, database: store.dialect, slots: config.slots, node: worker?.nodeId }, "Trawler is running");
   let closing: Promise<void> | undefined;

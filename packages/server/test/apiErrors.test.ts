@@ -136,3 +136,16 @@ describe("archive uploads over HTTP", () => {
     expect(versions.body.versions).toHaveLength(1);
   });
 });
+
+describe("nodes", () => {
+  it("lists this node with its slots and heartbeat", async () => {
+    const t = await startTestServer("sqlite", { slots: 3 });
+    try {
+      const { body } = await t.api<{ nodes: { slots: number; running: number; free: number; online: boolean; name: string }[] }>("GET", "/api/v1/nodes");
+      expect(body.nodes).toHaveLength(1);
+      expect(body.nodes[0]).toMatchObject({ slots: 3, running: 0, free: 3, online: true, name: t.config.nodeName });
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -17,6 +17,7 @@ import { jobMetricsRoutes } from "./routes/jobMetrics.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { registerWeb } from "./web.ts";
+import { nodeRoutes } from "./routes/nodes.ts";
 
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -55,6 +56,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(jobMetricsRoutes(ctx));
   await app.register(scheduleRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(nodeRoutes(ctx));
   // Last: the dashboard's client-side routes catch what no API route matched.
   await registerWeb(app);
   return app as unknown as FastifyInstance;

@@ -2,6 +2,7 @@
 // project when it is missing or changed, and schedules one crawl the first time so a new user
 // sees a job with items at once.
 
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -16,7 +17,17 @@ import { registerShopSite } from "./shopSite.ts";
 
 export const DEMO_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../examples/demo");
 
-export async function installDemo(app: FastifyInstance, store: Store, config: Config, events: QueueEvents, log: Logger): Promise<void> {
+/**
+ * Serves the shop and deploys the demo project; returns what schedules its first crawl, to be
+ * called once the server listens (the crawl needs the real address).
+ */
+export async function installDemo(
+  app: FastifyInstance,
+  store: Store,
+  config: Config,
+  events: QueueEvents,
+  log: Logger,
+): Promise<(serverUrl: string) => Promise<void>> {
   registerShopSite(app);
   const org = await ensureOrganization(store, DEFAULT_ORGANIZATION);
   let project = await store.db.selectFrom("projects").selectAll().where("organization_id", "=", org.id).where("name", "=", "demo").executeTakeFirst();
@@ -25,23 +36,28 @@ export async function installDemo(app: FastifyInstance, store: Store, config: Co
   const current = project.current_version_id
     ? await store.db.selectFrom("versions").select("sha256").where("id", "=", project.current_version_id).executeTakeFirst()
     : undefined;
-  const version = await deployDirectory(store, config, project, DEMO_PROJECT_DIR, "demo");
-  if (current?.sha256 === version.sha256) {
-    // Unchanged: drop the duplicate we just made rather than piling up identical versions.
+  let version = await deployDirectory(store, config, project, DEMO_PROJECT_DIR, "demo");
+  if (current && current.sha256 === version.sha256 && project.current_version_id !== null) {
+    // Unchanged since the last start: drop the copy just made rather than pile up identical versions.
     await store.db.updateTable("projects").set({ current_version_id: project.current_version_id }).where("id", "=", project.id).execute();
+    await store.db.deleteFrom("versions").where("id", "=", version.id).execute();
+    fs.rmSync(version.path, { recursive: true, force: true });
+    version = { ...version, id: project.current_version_id };
   }
   log.info({ project: project.id, spiders: version.spiders }, "demo project ready");
-  if (isNew) {
-    const spider = await getVersionSpider(store, project.id, version.id, "shop");
+  const projectId = project.id;
+  return async (serverUrl) => {
+    if (!isNew) return;
+    const spider = await getVersionSpider(store, projectId, version.id, "shop");
     await enqueue(store, {
-      projectId: project.id,
+      projectId,
       spiderId: spider.id,
       versionId: version.id,
       priority: 2,
-      args: { start_url: `http://127.0.0.1:${config.port}/demo/shop/` },
+      args: { start_url: `${serverUrl}/demo/shop/` },
       settings: {},
       tags: ["demo"],
     });
     events.emit("enqueued");
-  }
+  };
 }
