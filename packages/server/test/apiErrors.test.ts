@@ -149,3 +149,20 @@ describe("nodes", () => {
     }
   });
 });
+
+describe("OpenAPI", () => {
+  it("publishes the document and its browsable page", async () => {
+    const t = await startTestServer("sqlite", { slots: 0 });
+    try {
+      const doc = await t.api<{ openapi: string; paths: Record<string, unknown> }>("GET", "/api/openapi.json");
+      expect(doc.body.openapi).toMatch(/^3\./);
+      for (const p of ["/api/v1/jobs", "/api/v1/jobs/{project}/{spider}/{number}/items/export", "/api/v1/projects/{project}/versions"])
+        expect(Object.keys(doc.body.paths)).toContain(p);
+      const page = await fetch(`${t.url}/docs/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/swagger/i);
+    } finally {
+      await t.stop();
+    }
+  });
+});
