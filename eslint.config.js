@@ -10,4 +10,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // CommonJS fixtures (spiders that run under any Node) use require().
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );
