@@ -122,6 +122,12 @@ export class Engine extends OpenSpider {
     }
   }
 
+  /** An error no callback awaited (a stray promise or timer in spider code): logged, not fatal. */
+  reportUnhandled(error: unknown): void {
+    this.stats.inc(`spider_exceptions/${(error as Error)?.name ?? "Error"}`);
+    this.logger.error("Unhandled error in the spider process", error);
+  }
+
   close(reason: string): void {
     if (this.closeReason !== undefined) return;
     this.closeReason = reason;

@@ -98,6 +98,16 @@ describe("close reasons", () => {
     expect(await site.served()).toBeLessThan(500);
   });
 
+  it("logs errors that no callback awaited and finishes", async () => {
+    const run = runSpider(fixture("stray.ts"), { args: { start: site.url } });
+    const { code } = await run.done;
+    expect(code).toBe(0);
+    expect(outcome(run.messages)).toBe("finished");
+    const stats = lastStats(run.messages);
+    expect(stats["spider_exceptions/RangeError"]).toBe(1);
+    expect(items(run.messages)).toHaveLength(1);
+  });
+
   it("a spider that cannot be imported exits non-zero without a FIN", async () => {
     const run = runSpider(fixture("broken.ts"));
     const { code, stderr } = await run.done;

@@ -40,6 +40,13 @@ async function main(): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Spider code may leave a promise or timer that fails later; like Scrapy, log it and go on.
+  const onStray = (error: unknown): void => {
+    if (engine) engine.reportUnhandled(error);
+    else throw error;
+  };
+  process.on("unhandledRejection", onStray);
+  process.on("uncaughtException", onStray);
   await crawl({ spiderClass: found.cls, args, settings, output, onEngine: (e) => (engine = e) });
   return 0;
 }
