@@ -129,6 +129,20 @@ describe("trawler CLI against a live server", () => {
     expect(items.map((i) => i.n)).toEqual([0, 1, 2, 3, 4]);
     expect(items[0]?.greeting).toBe("hi=there");
     expect(JSON.parse(fields.stdout)).toEqual(items.map((i) => ({ n: i.n, greeting: i.greeting })));
+
+    const xlsxFile = path.join(work, "out.xlsx");
+    const xlsx = await cli("items", key, "-o", xlsxFile);
+    expect(xlsx.code).toBe(0);
+    expect(xlsx.stderr).toContain(`${HELLO_ITEMS} items written to ${xlsxFile}`);
+    const workbook = await fs.readFile(xlsxFile);
+    expect(workbook.subarray(0, 2).toString()).toBe("PK"); // a zip container, as xlsx is
+    const { default: ExcelJS } = await import("exceljs");
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(workbook as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("items")!;
+    expect(sheet.getRow(1).values).toEqual([undefined, "n", "name", "greeting", "note"]);
+    expect(sheet.rowCount).toBe(HELLO_ITEMS + 1);
+    expect(sheet.getRow(2).getCell(1).value).toBe(0);
   });
 
   it("prints API errors as `error: message (code)` with exit code 1", async () => {

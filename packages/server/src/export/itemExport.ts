@@ -7,13 +7,15 @@ import { once } from "node:events";
 import { stringify } from "csv-stringify/sync";
 import type { Store } from "../store/database.ts";
 import { itemFields, listItems } from "../store/jobs.ts";
+import { exportItemsXlsx } from "./xlsxExport.ts";
 
-export type ExportFormat = "csv" | "json" | "jsonl";
+export type ExportFormat = "csv" | "json" | "jsonl" | "xlsx";
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
   json: "application/json; charset=utf-8",
   jsonl: "application/x-ndjson; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
 const PAGE = 500;
@@ -41,6 +43,7 @@ export async function exportItems(
   out: Writable,
   fields?: string[],
 ): Promise<number> {
+  if (format === "xlsx") return exportItemsXlsx(store, jobId, out, fields);
   const columns = format === "csv" ? (fields ?? (await itemFields(store, jobId))) : undefined;
   let count = 0;
   const write = async (text: string) => {

@@ -117,9 +117,12 @@ export function jobDataRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ["items"],
-          summary: "Download all items as CSV, JSON or JSON lines (streamed)",
+          summary: "Download all items as CSV, JSON, JSON lines or Excel (streamed)",
           params: JobKeyParams,
-          querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json"), Type.Literal("jsonl")])), fields: FieldsQuery }),
+          querystring: Type.Object({
+            format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json"), Type.Literal("jsonl"), Type.Literal("xlsx")])),
+            fields: FieldsQuery,
+          }),
         },
       },
       async (req, reply) => {

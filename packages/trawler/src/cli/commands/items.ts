@@ -1,16 +1,16 @@
-// `trawler items KEY [--format csv|json|jsonl] [-o FILE] [--fields a,b]`: streams the export to a
+// `trawler items KEY [--format csv|json|jsonl|xlsx] [-o FILE] [--fields a,b]`: streams the export to a
 // file or stdout, never holding more than a chunk in memory. With -o and a terminal on stderr, a
 // progress bar counts rows against the job's item count (the export's x-item-count header).
 
 import fs from "node:fs";
-import { Readable, type Writable } from "node:stream";
+import { PassThrough, Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { Option, type Command } from "commander";
 import { clientFor } from "../options.ts";
 import { RowCounter } from "../rowCounter.ts";
 
-type Format = "csv" | "json" | "jsonl";
+type Format = "csv" | "json" | "jsonl" | "xlsx";
 
 interface ItemsOptions {
   format?: Format;
@@ -19,7 +19,7 @@ interface ItemsOptions {
 }
 
 function formatFromFile(file: string | undefined): Format | undefined {
-  const ext = file?.toLowerCase().match(/\.(csv|json|jsonl|jl|ndjson)$/)?.[1];
+  const ext = file?.toLowerCase().match(/\.(csv|json|jsonl|jl|ndjson|xlsx)$/)?.[1];
   if (ext === "jl" || ext === "ndjson") return "jsonl";
   return ext as Format | undefined;
 }
@@ -49,6 +49,7 @@ export function registerItems(program: Command): void {
         "csv",
         "json",
         "jsonl",
+        "xlsx",
       ]),
     )
     .option("-o, --output <file>", "write to this file instead of stdout")
@@ -62,7 +63,8 @@ export function registerItems(program: Command): void {
         opts.output && process.stderr.isTTY && Number.isFinite(total) && total > 0
           ? await progressBar(total)
           : undefined;
-      const counter = new RowCounter(format, bar ? (n) => bar.update(n) : undefined);
+      // A workbook is zipped: its rows cannot be counted as they stream, so it goes through as is.
+      const counter = format === "xlsx" ? new PassThrough() : new RowCounter(format, bar ? (n) => bar.update(n) : undefined);
       // The file is written under a temporary name and renamed at the end, so an interrupted
       // download never leaves a truncated file that looks complete.
       const tmp = opts.output ? `${opts.output}.part` : undefined;
@@ -80,7 +82,8 @@ export function registerItems(program: Command): void {
       }
       if (opts.output && tmp) {
         await fs.promises.rename(tmp, opts.output);
-        process.stderr.write(`${counter.rows} items written to ${opts.output}\n`);
+        const rows = counter instanceof RowCounter ? counter.rows : total;
+        process.stderr.write(`${rows} items written to ${opts.output}\n`);
       }
     });
 }
