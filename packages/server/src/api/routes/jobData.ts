@@ -6,8 +6,10 @@ import type { ApiContext } from "../context.ts";
 import { badRequest } from "../../errors.ts";
 import { JobKeyParams, Limit, Seq } from "../schemas.ts";
 import { iso } from "../presenters.ts";
-import { getJobById, getJobByKey, getStats, listItems, listLogs, listRequests } from "../../store/jobs.ts";
+import { getJobById, getJobByKey, getStats, listLogs, listRequests } from "../../store/jobs.ts";
 import { CONTENT_TYPES, exportItems, type ExportFormat } from "../../export/itemExport.ts";
+import { queryItems } from "../../store/itemQuery.ts";
+import { CursorParam, ItemQueryParams, itemQueryFor } from "../itemQueryParams.ts";
 
 const LevelQuery = Type.Optional(Type.String({ maxLength: 10 }));
 const FieldsQuery = Type.Optional(Type.String({ maxLength: 4000 }));
@@ -99,15 +101,23 @@ export function jobDataRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
 
     app.get(
       `${base}/items`,
-      { schema: { tags: ["items"], params: JobKeyParams, querystring: Type.Object({ after: Seq, limit: Limit(1000, 100), fields: FieldsQuery }) } },
+      {
+        schema: {
+          tags: ["items"],
+          params: JobKeyParams,
+          querystring: Type.Object({ after: Seq, cursor: CursorParam, limit: Limit(1000, 100), fields: FieldsQuery, ...ItemQueryParams }),
+        },
+      },
       async (req) => {
         const job = await getJobByKey(ctx.store, req.params);
         const fields = parseFields(req.query.fields);
-        const limit = req.query.limit ?? 100;
-        const rows = await listItems(ctx.store, job.id, req.query.after ?? 0, limit);
+        const { fields: known, q } = await itemQueryFor(ctx.store, job.id, req.query);
+        const page = await queryItems(ctx.store, job.id, q, { after: req.query.after, cursor: req.query.cursor, limit: req.query.limit ?? 100 });
         return {
-          items: rows.map((r) => ({ seq: Number(r.seq), data: pick(r.data, fields) })),
-          nextAfter: rows.length === limit ? Number(rows[rows.length - 1]!.seq) : null,
+          items: page.rows.map((r) => ({ seq: r.seq, data: pick(r.data, fields) })),
+          fields: known,
+          nextAfter: page.nextAfter,
+          nextCursor: page.nextCursor,
         };
       },
     );
