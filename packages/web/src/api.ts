@@ -39,6 +39,16 @@ export interface Job {
   requests: number;
   errors: number;
   logs: LogCounts;
+  /** Effective limits (server → project → spider → job); only on a single job's GET. */
+  limits?: JobLimits;
+}
+
+export interface JobLimits {
+  cancelTimeoutMs: number;
+  stallTimeoutMs: number;
+  timeLimitMs: number;
+  memorySoftMb: number;
+  memoryHardMb: number;
 }
 
 export interface Organization {

@@ -82,6 +82,8 @@ describe.skipIf(!HAS_CHROMIUM)("dashboard in Chromium", () => {
     expect(final.items).toBeGreaterThan(100);
     await page.getByTestId("job-counts").filter({ hasText: `${final.items.toLocaleString("en-US")} items` }).waitFor();
     expect(await page.getByTestId("outcome-meaning").textContent()).toContain("The job finished successfully");
+    // The watchdogs' effective limits are on the job page (defaults here: 1024 MB soft, 1 h stall).
+    await page.getByText(/memory 1024 MB soft, 1536 MB hard · time unlimited · stall after 1 h · cancel grace 5 min/).waitFor();
     await screenshot(page, "job-overview");
     for (const k of slow) expect((await d.waitForJob(k, "finished")).outcome).toBe("cancelled");
   });

@@ -1,5 +1,5 @@
 import { Alert, Badge, Code, Group, SimpleGrid, Table, Text } from "@mantine/core";
-import type { Job } from "../api.ts";
+import type { Job, JobLimits } from "../api.ts";
 import { fmtDuration, fmtNumber, fmtTime, jobDurationMs } from "../format.ts";
 import { outcomeColor, outcomeMeaning } from "../outcomes.ts";
 import { StateBadge } from "../components/badges.tsx";
@@ -14,6 +14,18 @@ function Row({ k, children }: { k: string; children: React.ReactNode }) {
       <Table.Td>{children}</Table.Td>
     </Table.Tr>
   );
+}
+
+const seconds = (ms: number) => (ms >= 3_600_000 && ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+
+/** The watchdogs' limits in words; 0 means the limit is off. */
+function describeLimits(l: JobLimits): string {
+  return [
+    `memory ${l.memorySoftMb ? `${l.memorySoftMb} MB soft` : "no soft limit"}, ${l.memoryHardMb ? `${l.memoryHardMb} MB hard` : "no hard limit"}`,
+    `time ${l.timeLimitMs ? seconds(l.timeLimitMs) : "unlimited"}`,
+    `stall after ${l.stallTimeoutMs ? seconds(l.stallTimeoutMs) : "never"}`,
+    `cancel grace ${seconds(l.cancelTimeoutMs)}`,
+  ].join(" · ");
 }
 
 export function Overview({ job }: { job: Job }) {
@@ -70,6 +82,7 @@ export function Overview({ job }: { job: Job }) {
               {fmtNumber(job.logs.error)}, critical {fmtNumber(job.logs.critical)}
             </Row>
             <Row k="Settings">{Object.keys(job.settings).length ? <Code block>{JSON.stringify(job.settings, null, 2)}</Code> : "—"}</Row>
+            {job.limits ? <Row k="Limits">{describeLimits(job.limits)}</Row> : null}
           </Table.Tbody>
         </Table>
       </SimpleGrid>
