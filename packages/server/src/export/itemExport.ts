@@ -6,7 +6,8 @@ import type { Writable } from "node:stream";
 import { once } from "node:events";
 import { stringify } from "csv-stringify/sync";
 import type { Store } from "../store/database.ts";
-import { itemFields, listItems } from "../store/jobs.ts";
+import { itemFields } from "../store/jobs.ts";
+import { itemPages, type ItemQuery } from "../store/itemQuery.ts";
 import { exportItemsXlsx } from "./xlsxExport.ts";
 
 export type ExportFormat = "csv" | "json" | "jsonl" | "xlsx";
@@ -42,8 +43,9 @@ export async function exportItems(
   format: ExportFormat,
   out: Writable,
   fields?: string[],
+  query: ItemQuery = { filters: [] },
 ): Promise<number> {
-  if (format === "xlsx") return exportItemsXlsx(store, jobId, out, fields);
+  if (format === "xlsx") return exportItemsXlsx(store, jobId, out, fields, query);
   const columns = format === "csv" ? (fields ?? (await itemFields(store, jobId))) : undefined;
   let count = 0;
   const write = async (text: string) => {
@@ -51,10 +53,8 @@ export async function exportItems(
   };
   if (format === "csv") await write(stringify([columns!.map(csvCell)]));
   if (format === "json") await write("[");
-  for (let after = 0; ; ) {
-    const rows = await listItems(store, jobId, after, PAGE);
-    if (rows.length === 0) break;
-    after = Number(rows[rows.length - 1]!.seq);
+  // Filtered and sorted pages come from the same query as the items list (store/itemQuery.ts).
+  for await (const rows of itemPages(store, jobId, query, PAGE)) {
     let chunk: string;
     if (format === "csv") {
       chunk = stringify(
@@ -70,7 +70,6 @@ export async function exportItems(
     }
     count += rows.length;
     await write(chunk);
-    if (rows.length < PAGE) break;
   }
   if (format === "json") await write(count === 0 ? "]\n" : "\n]\n");
   return count;

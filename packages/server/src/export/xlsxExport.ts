@@ -8,7 +8,8 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import type { Store } from "../store/database.ts";
-import { itemFields, listItems } from "../store/jobs.ts";
+import { itemFields } from "../store/jobs.ts";
+import { itemPages, type ItemQuery } from "../store/itemQuery.ts";
 
 const PAGE = 500;
 const MAX_ROWS_PER_SHEET = 1_048_575; // Excel's 1,048,576 rows, less the header
@@ -22,17 +23,14 @@ function xlsxCell(value: unknown): string | number | boolean | null {
   return text.length > MAX_CELL_CHARS ? text.slice(0, MAX_CELL_CHARS) : text;
 }
 
-export async function exportItemsXlsx(store: Store, jobId: number, out: Writable, fields?: string[]): Promise<number> {
+export async function exportItemsXlsx(store: Store, jobId: number, out: Writable, fields?: string[], query: ItemQuery = { filters: [] }): Promise<number> {
   const columns = fields ?? (await itemFields(store, jobId));
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   let sheet = workbook.addWorksheet("items");
   sheet.addRow(columns).commit();
   let rowsInSheet = 0;
   let count = 0;
-  for (let after = 0; ; ) {
-    const rows = await listItems(store, jobId, after, PAGE);
-    if (rows.length === 0) break;
-    after = Number(rows[rows.length - 1]!.seq);
+  for await (const rows of itemPages(store, jobId, query, PAGE)) {
     for (const r of rows) {
       if (rowsInSheet === MAX_ROWS_PER_SHEET) {
         sheet.commit();
@@ -46,7 +44,6 @@ export async function exportItemsXlsx(store: Store, jobId: number, out: Writable
       count++;
     }
     if (out.writableNeedDrain) await once(out, "drain");
-    if (rows.length < PAGE) break;
   }
   sheet.commit();
   await workbook.commit();

@@ -132,6 +132,7 @@ export function jobDataRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
           querystring: Type.Object({
             format: Type.Optional(Type.Union([Type.Literal("csv"), Type.Literal("json"), Type.Literal("jsonl"), Type.Literal("xlsx")])),
             fields: FieldsQuery,
+            ...ItemQueryParams,
           }),
         },
       },
@@ -139,16 +140,18 @@ export function jobDataRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         const job = await getJobByKey(ctx.store, req.params);
         const format: ExportFormat = req.query.format ?? "jsonl";
         const fields = parseFields(req.query.fields);
+        const { q } = await itemQueryFor(ctx.store, job.id, req.query);
         const name = `items-${job.project_id}-${job.spider_id}-${job.number}.${format}`;
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
           "content-type": CONTENT_TYPES[format],
           "content-disposition": `attachment; filename="${name}"`,
-          "x-item-count": String(job.items_count),
+          // With a filter the count is not known before the end.
+          ...(q.filters.length ? {} : { "x-item-count": String(job.items_count) }),
         });
         try {
-          await exportItems(ctx.store, job.id, format, res, fields);
+          await exportItems(ctx.store, job.id, format, res, fields, q);
         } catch (err) {
           req.log.error({ err }, "export failed");
           res.destroy(err as Error);
