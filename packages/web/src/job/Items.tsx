@@ -1,48 +1,76 @@
-// Items tab (seed 000's items browser): columns from the item fields, a column picker, filter, search
-// and sort on the page shown, paging through item numbers (no request grows with the job), and
-// downloads streamed by the server as CSV, JSON or JSON lines.
+// Items tab (seed 000's items browser): columns from the job's item fields, a column picker, filters
+// and column sort done by the server (so they cover every item, not just the page shown), a search
+// of the page shown, and downloads streamed by the server with the same filters and sort.
+// Unfiltered, unsorted pages are addressed by item number (page N starts after item (N-1)*size);
+// filtered or sorted ones are keyset pages (nextAfter / nextCursor), stepped with Previous / Next.
+// No request grows with the job.
 
 import { useMemo, useState } from "react";
 import { Alert, Button, Group, Menu, MultiSelect, Pagination, Select, Table, Text, TextInput } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { flexRender, getCoreRowModel, getFilteredRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
+import { flexRender, getCoreRowModel, getFilteredRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useSearchParams } from "react-router";
-import { api, jobPath, qs, type ItemRow, type Job } from "../api.ts";
-import { fmtValue } from "../format.ts";
+import { api, jobPath, type ItemRow, type Job } from "../api.ts";
 import { Cell } from "./Cell.tsx";
+import { ItemFilters } from "./ItemFilters.tsx";
 
 const SIZES = ["50", "100", "500", "1000"];
+interface ItemsPage {
+  items: ItemRow[];
+  fields: string[];
+  nextAfter: number | null;
+  nextCursor: string | null;
+}
+type Start = { after?: number; cursor?: string };
+
+/** The API's query string; `filter` repeats. */
+function itemsQuery(p: Record<string, string | number | undefined>, filters: string[]): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) if (v !== undefined && v !== "") u.set(k, String(v));
+  for (const f of filters) u.append("filter", f);
+  const s = u.toString();
+  return s ? `?${s}` : "";
+}
 
 export function ItemsTab({ job }: { job: Job }) {
   const [params, setParams] = useSearchParams();
-  const set = (k: string, v: string | null) =>
+  const update = (change: (p: URLSearchParams) => void) =>
     setParams(
       (p) => {
-        if (v) p.set(k, v);
-        else p.delete(k);
+        change(p);
         return p;
       },
       { replace: true },
     );
+  const set = (k: string, v: string | null) => update((p) => (v ? p.set(k, v) : p.delete(k)));
   const size = SIZES.includes(params.get("size") ?? "") ? Number(params.get("size")) : 100;
-  const pages = Math.max(1, Math.ceil(job.items / size));
-  const page = Math.min(pages, Math.max(1, Number(params.get("page")) || 1));
   const q = params.get("q") ?? "";
   const picked = params.get("cols")?.split(",").filter(Boolean);
-  // Item numbers (seq) run 1..items in order, so page N starts after item (N-1)*size.
-  const after = (page - 1) * size;
+  const filters = params.getAll("filter");
+  const sort = params.get("sort") ?? "";
+  const keyed = filters.length > 0 || sort !== "";
+
+  // Keyset pages: the start of each page seen so far, reset whenever the query changes.
+  const query = `${filters.join("\n")}|${sort}|${size}`;
+  const [walk, setWalk] = useState<{ query: string; starts: Start[] }>({ query, starts: [{}] });
+  const starts = walk.query === query ? walk.starts : [{}];
+  const start = starts[starts.length - 1]!;
+
+  const pages = Math.max(1, Math.ceil(job.items / size));
+  const page = Math.min(pages, Math.max(1, Number(params.get("page")) || 1));
+  const after = keyed ? start.after : (page - 1) * size;
   const items = useQuery({
-    queryKey: ["items", job.key, after, size],
-    queryFn: () => api<{ items: ItemRow[]; nextAfter: number | null }>(`${jobPath(job.key)}/items${qs({ after, limit: size })}`),
+    queryKey: ["items", job.key, query, after, start.cursor],
+    queryFn: () => api<ItemsPage>(`${jobPath(job.key)}/items${itemsQuery({ after, cursor: start.cursor, limit: size, sort }, filters)}`),
     placeholderData: keepPreviousData,
     refetchInterval: job.state === "finished" ? false : 2000,
   });
   const rows = useMemo(() => items.data?.items ?? [], [items.data]);
   const fields = useMemo(() => {
-    const seen = new Set<string>();
+    const seen = new Set<string>(items.data?.fields ?? []);
     for (const r of rows) if (r.data && typeof r.data === "object") for (const k of Object.keys(r.data)) seen.add(k);
     return [...seen];
-  }, [rows]);
+  }, [items.data, rows]);
   const visible = picked?.length ? picked : fields;
   const columns = useMemo<ColumnDef<ItemRow>[]>(
     () => [
@@ -50,29 +78,37 @@ export function ItemsTab({ job }: { job: Job }) {
       ...visible.map<ColumnDef<ItemRow>>((f) => ({
         id: `f:${f}`,
         header: f,
-        accessorFn: (r) => fmtValue(r.data?.[f]),
+        accessorFn: (r) => r.data?.[f],
         cell: (c) => <Cell value={c.row.original.data?.[f]} />,
-        sortingFn: (a, b) => compare(a.original.data?.[f], b.original.data?.[f]),
       })),
     ],
     [visible],
   );
-  const [sorting, setSorting] = useState<SortingState>([]);
   const table = useReactTable({
     data: rows,
     columns,
-    state: { sorting, globalFilter: q },
-    onSortingChange: setSorting,
+    state: { globalFilter: q },
     globalFilterFn: (row, _col, value: string) => JSON.stringify(row.original.data).toLowerCase().includes(value.toLowerCase()),
     getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
   });
+  const setFilters = (next: string[]) =>
+    update((p) => {
+      p.delete("filter");
+      for (const f of next) p.append("filter", f);
+      p.delete("page");
+    });
+  // Header clicks cycle ascending → descending → item order; "#" is item order.
+  const toggleSort = (field: string | null) =>
+    set("sort", field === null ? null : sort === field ? `-${field}` : sort === `-${field}` ? null : field);
   const exportUrl = (format: string, onlyPicked: boolean) =>
-    `${jobPath(job.key)}/items/export${qs({ format, fields: onlyPicked && picked?.length ? picked.join(",") : undefined })}`;
+    `${jobPath(job.key)}/items/export${itemsQuery({ format, fields: onlyPicked && picked?.length ? picked.join(",") : undefined, sort }, filters)}`;
+  const next = items.data?.nextCursor ? { cursor: items.data.nextCursor } : items.data?.nextAfter ? { after: items.data.nextAfter } : null;
+  const scope = keyed ? "Matching" : "All";
 
   return (
     <>
+      <ItemFilters fields={fields} filters={filters} onChange={setFilters} />
       <Group gap="sm" mb="xs" align="flex-end">
         <TextInput size="xs" label="Search this page" value={q} onChange={(e) => set("q", e.currentTarget.value || null)} w={200} />
         <MultiSelect
@@ -94,24 +130,30 @@ export function ItemsTab({ job }: { job: Job }) {
             </Button>
           </Menu.Target>
           <Menu.Dropdown>
-            <Menu.Label>All {job.items.toLocaleString("en-US")} items</Menu.Label>
+            <Menu.Label>{keyed ? "Matching items, in the order shown" : `All ${job.items.toLocaleString("en-US")} items`}</Menu.Label>
             <Menu.Item component="a" href={exportUrl("csv", false)} download data-testid="export-csv">
               CSV
             </Menu.Item>
             <Menu.Item component="a" href={exportUrl("json", false)} download>
               JSON
             </Menu.Item>
-            <Menu.Item component="a" href={exportUrl("jsonl", false)} download>
+            <Menu.Item component="a" href={exportUrl("jsonl", false)} download data-testid="export-jsonl">
               JSON lines
+            </Menu.Item>
+            <Menu.Item component="a" href={exportUrl("xlsx", false)} download>
+              Excel
             </Menu.Item>
             {picked?.length ? (
               <>
-                <Menu.Label>Chosen columns only</Menu.Label>
+                <Menu.Label>{scope}, chosen columns only</Menu.Label>
                 <Menu.Item component="a" href={exportUrl("csv", true)} download>
                   CSV
                 </Menu.Item>
                 <Menu.Item component="a" href={exportUrl("jsonl", true)} download>
                   JSON lines
+                </Menu.Item>
+                <Menu.Item component="a" href={exportUrl("xlsx", true)} download>
+                  Excel
                 </Menu.Item>
               </>
             ) : null}
@@ -129,10 +171,11 @@ export function ItemsTab({ job }: { job: Job }) {
             {table.getHeaderGroups().map((hg) => (
               <Table.Tr key={hg.id}>
                 {hg.headers.map((h) => {
-                  const dir = h.column.getIsSorted();
+                  const field = h.column.id === "#" ? null : h.column.id.slice(2);
+                  const dir = field === null ? null : sort === field ? "asc" : sort === `-${field}` ? "desc" : null;
                   return (
                     <Table.Th key={h.id} aria-sort={dir === "asc" ? "ascending" : dir === "desc" ? "descending" : "none"}>
-                      <button type="button" onClick={h.column.getToggleSortingHandler()}>
+                      <button type="button" onClick={() => toggleSort(field)} title={field === null ? "Item order" : `Sort all items by ${field}`}>
                         {flexRender(h.column.columnDef.header, h.getContext())}
                         {dir === "asc" ? " ▲" : dir === "desc" ? " ▼" : ""}
                       </button>
@@ -155,21 +198,29 @@ export function ItemsTab({ job }: { job: Job }) {
       </Table.ScrollContainer>
       {!rows.length && items.isSuccess && (
         <Text c="dimmed" fz="sm" mt="xs">
-          No items {job.state === "finished" ? "" : "yet"}.
+          {keyed ? "No items match." : `No items ${job.state === "finished" ? "" : "yet"}.`}
         </Text>
       )}
       <Group justify="space-between" mt="sm">
-        <Text fz="xs" c="dimmed">
-          Items {rows.length ? `${rows[0]!.seq.toLocaleString("en-US")}–${rows[rows.length - 1]!.seq.toLocaleString("en-US")}` : "—"} of {job.items.toLocaleString("en-US")}
-          {q ? ` · ${table.getRowModel().rows.length} match on this page` : ""}
+        <Text fz="xs" c="dimmed" data-testid="items-range">
+          {keyed
+            ? `Page ${starts.length} · ${rows.length} matching item${rows.length === 1 ? "" : "s"} of ${job.items.toLocaleString("en-US")}`
+            : `Items ${rows.length ? `${rows[0]!.seq.toLocaleString("en-US")}–${rows[rows.length - 1]!.seq.toLocaleString("en-US")}` : "—"} of ${job.items.toLocaleString("en-US")}`}
+          {q ? ` · ${table.getRowModel().rows.length} match the search on this page` : ""}
         </Text>
-        <Pagination size="sm" total={pages} value={page} onChange={(n) => set("page", String(n))} siblings={1} boundaries={1} aria-label="Item pages" />
+        {keyed ? (
+          <Group gap="xs">
+            <Button size="xs" variant="default" disabled={starts.length < 2} onClick={() => setWalk({ query, starts: starts.slice(0, -1) })} data-testid="items-prev">
+              Previous
+            </Button>
+            <Button size="xs" variant="default" disabled={!next || items.isFetching} onClick={() => next && setWalk({ query, starts: [...starts, next] })} data-testid="items-next">
+              Next
+            </Button>
+          </Group>
+        ) : (
+          <Pagination size="sm" total={pages} value={page} onChange={(n) => set("page", String(n))} siblings={1} boundaries={1} aria-label="Item pages" />
+        )}
       </Group>
     </>
   );
-}
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return fmtValue(a).localeCompare(fmtValue(b), undefined, { numeric: true });
 }
