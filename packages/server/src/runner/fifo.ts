@@ -4,13 +4,9 @@
 // marker line once the spider has exited (a pipe is FIFO), instead of waiting for an EOF that
 // a lingering grandchild holding the pipe open would delay forever.
 
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
 
 export interface FifoChannel {
   path: string;
@@ -21,9 +17,8 @@ export interface FifoChannel {
   close(): void;
 }
 
-export async function openFifoChannel(path: string): Promise<FifoChannel> {
-  await fs.promises.rm(path, { force: true });
-  await run("mkfifo", ["-m", "600", path]);
+/** Opens a named pipe made by the FifoPool; closing the channel removes it. */
+export function openFifoChannel(path: string): FifoChannel {
   const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
   const socket = new net.Socket({ fd, readable: true, writable: true });
   socket.on("error", () => undefined);

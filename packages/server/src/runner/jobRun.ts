@@ -12,6 +12,7 @@ import { complete } from "../queue/sql/complete.ts";
 import type { JobRow } from "../queue/sql/claim.ts";
 import { Batcher } from "./batcher.ts";
 import { openFifoChannel, type FifoChannel } from "./fifo.ts";
+import type { FifoPool } from "./fifoPool.ts";
 import { baseEnv, spiderArgv, type SpiderEntry } from "./launch.ts";
 import { LineSplitter } from "./lineSplitter.ts";
 import { resolveLimits, type Limits } from "./limits.ts";
@@ -27,6 +28,7 @@ export interface RunContext {
   store: Store;
   config: Config;
   log: Logger;
+  fifos: FifoPool;
 }
 
 export class JobRun {
@@ -152,10 +154,8 @@ export class JobRun {
     const entry = JSON.parse(spider.entry) as SpiderEntry;
     const argv = spiderArgv(spider.runtime, entry, spider.name, spider.path);
     const jobDir = path.join(config.dataDir, "jobs", String(this.job.id));
-    const runDir = path.join(config.dataDir, "run");
     fs.mkdirSync(jobDir, { recursive: true });
-    fs.mkdirSync(runDir, { recursive: true });
-    this.channel = await openFifoChannel(path.join(runDir, `${this.job.id}-${this.job.attempt}.fifo`));
+    this.channel = openFifoChannel(await this.ctx.fifos.take());
     const env = {
       ...baseEnv(),
       ...(entry.env ?? {}),

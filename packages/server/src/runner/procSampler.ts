@@ -16,6 +16,7 @@ export interface TreeSample {
 }
 
 interface ProcStat {
+  state: string;
   pgrp: number;
   ticks: number;
   rssPages: number;
@@ -26,7 +27,7 @@ function readStat(pid: string): ProcStat | undefined {
     const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may contain spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+    return { state: fields[0] ?? "", pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
   } catch {
     return undefined;
   }
@@ -50,7 +51,10 @@ export class ProcessTreeSampler {
   /** Totals of processes that have exited, so cumulative figures never go backwards. */
   private seen = new Map<string, { ticks: number; read: number; write: number }>();
 
-  constructor(private readonly pgid: number) {}
+  /** Created as the process starts: its CPU time so far is counted from now. */
+  constructor(private readonly pgid: number) {
+    this.lastTime = Date.now();
+  }
 
   sample(): TreeSample {
     const now = Date.now();
@@ -60,7 +64,8 @@ export class ProcessTreeSampler {
     for (const pid of fs.readdirSync("/proc")) {
       if (pid.charCodeAt(0) > 57) continue;
       const stat = readStat(pid);
-      if (!stat || stat.pgrp !== this.pgid) continue;
+      // A zombie is dead (its memory is gone); only its CPU time still counts, kept in `seen`.
+      if (!stat || stat.pgrp !== this.pgid || stat.state === "Z") continue;
       processes++;
       rssPages += stat.rssPages;
       const io = readIo(pid);

@@ -19,7 +19,6 @@ export class Watchdog {
     private readonly sampler: ProcessTreeSampler,
     private readonly ctx: RunContext,
   ) {
-    this.sampler.sample();
     this.timer = setInterval(() => void this.tick(), ctx.config.sampleMs);
   }
 

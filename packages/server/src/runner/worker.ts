@@ -13,6 +13,7 @@ import { claim } from "../queue/sql/claim.ts";
 import { heartbeat } from "../queue/sql/heartbeat.ts";
 import { reapExpired } from "../queue/sql/reapExpired.ts";
 import { JobRun } from "./jobRun.ts";
+import { FifoPool } from "./fifoPool.ts";
 import { purgeDeletedProjects } from "../projectDeletion.ts";
 
 /** In-process shortcuts to lower latency; the store stays the source of truth. */
@@ -25,6 +26,7 @@ export class Worker {
   private dispatching = false;
   private again = false;
   private stopping = false;
+  private readonly fifos: FifoPool;
 
   constructor(
     private readonly store: Store,
@@ -33,6 +35,7 @@ export class Worker {
     private readonly log: Logger,
   ) {
     this.nodeId = nodeIdFor(config.dataDir, store.dialect);
+    this.fifos = new FifoPool(path.join(config.dataDir, "run", this.nodeId));
   }
 
   get running(): number {
@@ -40,6 +43,7 @@ export class Worker {
   }
 
   async start(): Promise<void> {
+    this.fifos.reset();
     // Jobs this node held before a crash have no process any more: end them now, not after the lease.
     const orphans = await reapExpired(this.store, { nodeId: this.nodeId, policy: this.config.onNodeLost });
     for (const o of orphans) killLeftovers(o.pid, path.join(this.config.dataDir, "jobs", String(o.id)));
@@ -91,7 +95,7 @@ export class Worker {
     if (free <= 0) return;
     const jobs = await claim(this.store, this.nodeId, free, this.config.leaseTtlMs);
     for (const job of jobs) {
-      const run = new JobRun({ store: this.store, config: this.config, log: this.log }, job);
+      const run = new JobRun({ store: this.store, config: this.config, log: this.log, fifos: this.fifos }, job);
       const done = run.execute().finally(() => {
         this.runs.delete(job.id);
         this.dispatch();
