@@ -3,7 +3,10 @@
 // pages/s, peak RSS, CPU seconds and the ratios the SDK issue sets as targets.
 //
 //   npm run bench:crawl -- [--pages 10000] [--latency 0,50] [--concurrency 16,64] [--runs 1]
-//                          [--systems trawler,undici,crawlee,scrapy] [--slow-peers-at-latency]
+//                          [--systems trawler,undici,crawlee,scrapy] [--full]
+//
+// Scrapy and Crawlee take minutes per run, so by default they run at latency 0 only, and
+// Crawlee with its default (file) storage only at the first concurrency; --full runs all.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,9 +28,9 @@ const latencies = list(flag("latency", "0,50")).map(Number);
 const concurrencies = list(flag("concurrency", "16,64")).map(Number);
 const runs = Number(flag("runs", "1"));
 const only = list(flag("systems", ""));
-// Crawlee's default storage and Scrapy take minutes per run; at 50 ms latency they are only run on request.
-const slowAtLatency = process.argv.includes("--slow-peers-at-latency");
-const SLOW = new Set(["crawlee (default storage)", "scrapy"]);
+const full = process.argv.includes("--full");
+const SLOW = new Set(["crawlee (default storage)", "crawlee (memory storage)", "scrapy"]);
+const SLOWEST = "crawlee (default storage)";
 
 const siteScript = [
   path.resolve(REPO, "../shared/bench/site.mjs"),
@@ -54,7 +57,8 @@ for (const latency of latencies) {
   for (const concurrency of concurrencies) {
     for (const sys of SYSTEMS) {
       if (only.length > 0 && !only.some((o) => sys.id.startsWith(o))) continue;
-      if (latency > 0 && SLOW.has(sys.id) && !slowAtLatency) continue;
+      if (!full && latency > 0 && SLOW.has(sys.id)) continue;
+      if (!full && sys.id === SLOWEST && concurrency !== concurrencies[0]) continue;
       const why = sys.unavailable();
       if (why) {
         rows.push({
