@@ -25,6 +25,7 @@ export class Batcher {
   private paused = false;
   private stale = false;
   private rows = 0;
+  private failures = 0;
 
   constructor(
     private readonly store: Store,
@@ -64,7 +65,11 @@ export class Batcher {
     this.schedule();
   }
 
-  /** Commits everything collected so far; resolves when it is durable. */
+  /**
+   * Commits everything collected so far (one attempt). A commit that fails for any reason but a
+   * stale attempt (the database restarting, say) loses nothing: its rows go back in front of
+   * the next batch and are retried with back-off, while back-pressure holds the spider.
+   */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     this.clearTimer();
@@ -72,22 +77,50 @@ export class Batcher {
     const batch = this.batch;
     this.batch = this.empty();
     this.rows = 0;
+    let failed = false;
     this.flushing = writeBatch(this.store, batch)
+      .then(() => {
+        this.failures = 0;
+      })
       .catch((err: unknown) => {
         if (err instanceof StaleAttemptError) {
           this.stale = true;
           this.opts.onStale(err);
-        } else this.opts.onError(err);
+          return;
+        }
+        failed = true;
+        this.failures++;
+        this.opts.onError(err);
+        this.batch = mergeBatches(batch, this.batch);
+        this.rows += batch.items.length + batch.logs.length + batch.requests.length;
       })
       .finally(() => {
         this.flushing = undefined;
-        if (this.rows >= this.opts.flushRows) void this.flush();
+        if (failed) {
+          if (!this.paused && this.rows >= this.opts.highWater) {
+            this.paused = true;
+            this.opts.onPause();
+          }
+          this.clearTimer();
+          this.timer = setTimeout(() => void this.flush(), Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
+        } else if (this.rows >= this.opts.flushRows) void this.flush();
         else if (this.paused && this.rows < this.opts.highWater) {
           this.paused = false;
           this.opts.onResume();
         }
       });
     await this.flushing;
+  }
+
+  /** Commits everything, retrying failed commits until `deadline` (the end of a run). */
+  async flushAll(deadline: number): Promise<boolean> {
+    for (;;) {
+      await this.flush();
+      if (this.stale) return false;
+      if (isEmpty(this.batch)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * 2 ** Math.min(this.failures, 4))));
+    }
   }
 
   private added(): void {
@@ -130,4 +163,18 @@ export class Batcher {
       stats: null,
     };
   }
+}
+
+/** The failed batch's rows first, then what arrived while it was being written, in order. */
+function mergeBatches(first: IngestBatch, then: IngestBatch): IngestBatch {
+  return {
+    jobId: first.jobId,
+    attempt: first.attempt,
+    items: [...first.items, ...then.items],
+    logs: [...first.logs, ...then.logs],
+    requests: [...first.requests, ...then.requests],
+    newFields: [...first.newFields, ...then.newFields],
+    itemsDropped: first.itemsDropped + then.itemsDropped,
+    stats: then.stats ?? first.stats,
+  };
 }

@@ -78,7 +78,9 @@ export class JobRun {
       status = { code: 127, signal: null };
     }
     this.watchdog?.stop();
-    await this.batcher.flush();
+    // The run's last rows must be in before its end is recorded; a database that is down
+    // for longer than the lease loses the job to the reaper anyway.
+    await this.batcher.flushAll(Date.now() + this.ctx.config.leaseTtlMs);
     this.channel?.close();
     if (this.leaseLost) return;
     const oomAfter = oomKillCount();
@@ -90,7 +92,7 @@ export class JobRun {
       kernelOomKill: oomBefore !== undefined && oomAfter !== undefined && oomAfter > oomBefore,
       finOutcome: this.finOutcome,
     });
-    const ok = await complete(this.ctx.store, {
+    const end = {
       jobId: this.job.id,
       attempt: this.job.attempt,
       outcome: ending.outcome,
@@ -98,10 +100,10 @@ export class JobRun {
       exitCode: status.code,
       exitSignal: status.signal,
       peakRss: this.watchdog?.peakRss ?? null,
-    }).catch((err: unknown) => {
-      this.ctx.log.error({ err, job: this.key }, "could not record the end of a run");
-      return false;
-    });
+    };
+    const ok = await retryUntil(Date.now() + this.ctx.config.leaseTtlMs, () => complete(this.ctx.store, end), (err) =>
+      this.ctx.log.error({ err, job: this.key }, "could not record the end of a run; retrying"),
+    );
     this.ctx.log.info({ job: this.key, attempt: this.job.attempt, ...ending, recorded: ok }, "job run ended");
   }
 
@@ -300,6 +302,19 @@ export class JobRun {
 }
 
 export { OUTCOMES };
+
+/** Retries a write that failed (not one that was refused) until the deadline. */
+async function retryUntil(deadline: number, write: () => Promise<boolean>, onError: (err: unknown) => void): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      onError(err);
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
 
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
