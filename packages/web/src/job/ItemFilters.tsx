@@ -54,7 +54,7 @@ export function ItemFilters({ fields, filters, onChange }: { fields: string[]; f
           <NativeSelect
             size="xs"
             label="Operator"
-            data={OPERATORS.map((o) => ({ value: o.value, label: `${o.label} (${o.name})` }))}
+            data={OPERATORS.map((o) => ({ value: o.value, label: o.label === o.name ? o.name : `${o.label} (${o.name})` }))}
             value={op}
             onChange={(e) => setOp(e.currentTarget.value)}
             w={150}
