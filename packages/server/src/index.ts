@@ -1,4 +1,4 @@
 export { loadConfig, SETTINGS, type Config } from "./config.ts";
-export { startServer, type RunningServer } from "./server.ts";
+export { startServer, StartupError, type RunningServer } from "./server.ts";
 export { openStore, type Store } from "./store/database.ts";
 export { packProjectDirectory } from "./deploy/packDirectory.ts";

@@ -10,6 +10,11 @@ import { QueueEvents, Worker } from "./runner/worker.ts";
 import { installDemo } from "./demo/installDemo.ts";
 import { startBackgroundTasks } from "./backgroundTasks.ts";
 
+/** The server could not start for a reason the user can fix (a port in use, say). */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
@@ -27,7 +32,17 @@ export async function startServer(config: Config, opts: { logger?: Logger; schem
   const events = new QueueEvents();
   const app = await buildApp({ store, config, events }, logger);
   const scheduleDemoCrawl = config.demo ? await installDemo(app, store, config, events, logger) : undefined;
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close();
+    await store.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
+      throw new StartupError(`${config.host}:${config.port} is already in use (another Trawler?): stop it, or choose another port with --port or TRAWLER_PORT`);
+    if (code === "EACCES") throw new StartupError(`Not allowed to listen on ${config.host}:${config.port}: choose a port above 1024 with --port or TRAWLER_PORT`);
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

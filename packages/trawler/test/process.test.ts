@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
@@ -63,6 +64,21 @@ describe("trawler serve", () => {
     expect(flag.stderr).toBe('error: invalid --port "http": must be an integer from 0 to 65535\n');
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/^error: Invalid TRAWLER_SLOTS="many": must be an integer/);
+  });
+
+  it("exits 2 saying what to do when its port is taken", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const dataDir = await tempDir("taken");
+    try {
+      const r = await runCli(["serve", "--port", String(port), "--data-dir", dataDir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: 127.0.0.1:${port} is already in use (another Trawler?)`);
+      expect(r.stderr).toContain("--port or TRAWLER_PORT");
+    } finally {
+      taken.close();
+    }
   });
 });
 

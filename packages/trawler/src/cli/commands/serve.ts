@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
     .option("--slots <n>", "jobs run at once on this node (env TRAWLER_SLOTS)")
     .option("--demo", "deploy the demo project and serve the demo shop site")
     .action(async (opts: ServeOptions) => {
-      const { loadConfig, startServer, SETTINGS } = await import("@trawler/server");
+      const { loadConfig, startServer, SETTINGS, StartupError } = await import("@trawler/server");
       const overrides: Record<string, unknown> = {};
       for (const [key, flag] of Object.entries(FLAG_SETTINGS) as [keyof typeof FLAG_SETTINGS, string][]) {
         const raw = opts[key];
@@ -53,7 +53,13 @@ export function registerServe(program: Command): void {
       } catch (err) {
         throw new ConfigError((err as Error).message);
       }
-      const server = await startServer(config);
+      let server;
+      try {
+        server = await startServer(config);
+      } catch (err) {
+        if (err instanceof StartupError) throw new ConfigError(err.message);
+        throw err;
+      }
 
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
