@@ -13,6 +13,8 @@ import type { Store } from "./store/database.ts";
 import { recordVersion, type ProjectRow, type VersionSpider } from "./store/projects.ts";
 import { extractArchive } from "./deploy/archive.ts";
 import { copyProjectDirectory } from "./deploy/copyDirectory.ts";
+import { packProjectDirectory } from "./deploy/packDirectory.ts";
+import { buffer } from "node:stream/consumers";
 import { discoverSpiders } from "./deploy/discover.ts";
 import { tooLarge } from "./errors.ts";
 
@@ -26,16 +28,20 @@ export async function deployArchive(store: Store, config: Config, project: Proje
   const archive = path.join(base, `.upload-${randomUUID()}`);
   try {
     await pipeline(upload, limitBytes(config.maxUploadBytes), fs.createWriteStream(archive));
-    return await deployFrom(store, config, project, label, (dir) =>
-      extractArchive(archive, dir, { maxBytes: config.maxArchiveBytes }),
-    );
+    return await deployFrom(store, config, project, label, async (dir) => ({
+      ...(await extractArchive(archive, dir, { maxBytes: config.maxArchiveBytes })),
+      archive: await fs.promises.readFile(archive),
+    }));
   } finally {
     fs.rmSync(archive, { force: true });
   }
 }
 
 export async function deployDirectory(store: Store, config: Config, project: ProjectRow, source: string, label?: string) {
-  return deployFrom(store, config, project, label, (dir) => copyProjectDirectory(source, dir, { maxBytes: config.maxArchiveBytes }));
+  return deployFrom(store, config, project, label, async (dir) => {
+    const copied = await copyProjectDirectory(source, dir, { maxBytes: config.maxArchiveBytes });
+    return { ...copied, archive: await buffer(packProjectDirectory(dir)) };
+  });
 }
 
 async function deployFrom(
@@ -43,7 +49,7 @@ async function deployFrom(
   config: Config,
   project: ProjectRow,
   label: string | undefined,
-  fill: (dir: string) => Promise<{ bytes: number; sha256: string }>,
+  fill: (dir: string) => Promise<{ bytes: number; sha256: string; archive: Buffer }>,
 ) {
   const dir = path.join(versionsDir(config, project.id), randomUUID());
   fs.mkdirSync(dir, { recursive: true });
@@ -60,6 +66,7 @@ async function deployFrom(
       label: label ?? new Date().toISOString(),
       sha256: filled.sha256,
       size: filled.bytes,
+      archive: filled.archive,
       path: dir,
       spiders,
     });

@@ -37,6 +37,7 @@ eachDialect("store conformance", (dialect) => {
       sha256: "x",
       size: 1,
       path: dataDir,
+      archive: Buffer.alloc(0),
       spiders: [{ name: "s", runtime: "command", entry: { command: ["true"] } }],
     });
     versionId = version.id;

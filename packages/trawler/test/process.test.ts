@@ -66,6 +66,12 @@ describe("trawler serve", () => {
     expect(env.stderr).toMatch(/^error: Invalid TRAWLER_SLOTS="many": must be an integer/);
   });
 
+  it("refuses to start a worker without a shared PostgreSQL database", async () => {
+    const r = await runCli(["worker"], { env: { TRAWLER_DATABASE_URL: "" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: a worker shares its database with a server: give --database-url or TRAWLER_DATABASE_URL/);
+  });
+
   it("exits 2 saying what to do when its port is taken", async () => {
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));

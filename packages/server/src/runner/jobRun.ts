@@ -20,6 +20,7 @@ import { decideEnding, type StopReason } from "./outcome.ts";
 import { oomKillCount, ProcessTreeSampler } from "./procSampler.ts";
 import { groupAlive, killGroup, startSpiderProcess, type ExitStatus, type SpiderProcess } from "./spiderProcess.ts";
 import { Watchdog } from "./watchdog.ts";
+import { versionDir } from "./versionDir.ts";
 
 const STDOUT_MAX_LINE = 64 * 1024;
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -154,7 +155,8 @@ export class JobRun {
       .executeTakeFirstOrThrow();
     this.limits = resolveLimits(config, { project: spider.project_settings, spider: spider.spider_settings, job: this.job.limits });
     const entry = JSON.parse(spider.entry) as SpiderEntry;
-    const argv = spiderArgv(spider.runtime, entry, spider.name, spider.path);
+    const dir = await versionDir(store, config.dataDir, this.job.version_id, spider.path);
+    const argv = spiderArgv(spider.runtime, entry, spider.name, dir);
     const jobDir = path.join(config.dataDir, "jobs", String(this.job.id));
     fs.mkdirSync(jobDir, { recursive: true });
     this.channel = openFifoChannel(await this.ctx.fifos.take());
@@ -182,7 +184,7 @@ export class JobRun {
     this.channel.socket.on("data", (chunk: Buffer) => channelLines.push(chunk));
     if (this.job.attempt > 1) this.batcher.addLog(LOG_LEVELS.INFO, `Run ${this.job.attempt} of this job: continuing from its job directory`);
 
-    const proc = startSpiderProcess(argv, { cwd: spider.path, env });
+    const proc = startSpiderProcess(argv, { cwd: dir, env });
     this.proc = proc;
     if (this.stopping) proc.signal("SIGINT");
     if (this.leaseLost || this.hardMemoryKill) proc.signal("SIGKILL");

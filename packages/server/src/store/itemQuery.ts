@@ -110,8 +110,9 @@ function jsonAt(d: Dialect, path: string[]) {
       strParam: (v: string) => sql`${v}`,
     };
   }
-  const type = sql<string | null>`jsonb_typeof(data::jsonb #> ${path}::text[])`;
-  const raw = sql`(data::jsonb #>> ${path}::text[])`;
+  // `j` is the row's data parsed once (see JSONB below), not once per expression.
+  const type = sql<string | null>`jsonb_typeof(j #> ${path}::text[])`;
+  const raw = sql`(j #>> ${path}::text[])`;
   return {
     type,
     isNum: sql<SqlBool>`${type} = 'number'`,
@@ -120,11 +121,15 @@ function jsonAt(d: Dialect, path: string[]) {
     num: sql`(case when ${type} = 'number' then ${raw}::numeric end)`,
     str: sql`(case when ${type} = 'string' then ${raw} end) collate "C"`,
     text: sql`(case when ${type} in ('string', 'number', 'array', 'object') then ${raw} end)`,
-    isBool: (b: boolean) => sql<SqlBool>`(data::jsonb #> ${path}::text[]) = ${b ? "true" : "false"}::jsonb`,
+    isBool: (b: boolean) => sql<SqlBool>`(j #> ${path}::text[]) = ${b ? "true" : "false"}::jsonb`,
     numParam: (v: string) => sql`${v}::numeric`,
     strParam: (v: string) => sql`${v}::text collate "C"`,
   };
 }
+
+// PostgreSQL: parse `data` (text) to jsonb once per row. OFFSET 0 keeps the planner from inlining the
+// subquery, which would repeat the parse in every expression (several times slower on big jobs).
+const JSONB = sql`(select items.data::jsonb as j offset 0)`;
 
 const COMPARE = { eq: "=", gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
 
@@ -193,12 +198,13 @@ export async function queryItems(
   page: { after?: number | undefined; cursor?: string | undefined; limit: number },
 ): Promise<ItemPage> {
   const d = store.dialect;
-  let query = store.db.selectFrom("items").select(["seq", "data"]).where("job_id", "=", jobId);
+  const base = store.db.selectFrom("items").select(["items.seq", "items.data"]).where("items.job_id", "=", jobId);
+  let query = d === "postgres" ? (base.crossJoinLateral(JSONB.as("x")) as unknown as typeof base) : base;
   for (const f of q.filters) query = query.where(filterSql(d, f));
   const { sort } = q;
   if (!sort) {
     if (page.cursor !== undefined) throw badRequest("invalid_cursor", "cursor pages a sorted list; without sort, page with after");
-    const rows = await query.where("seq", ">", page.after ?? 0).orderBy("seq").limit(page.limit).execute();
+    const rows = await query.where("items.seq", ">", page.after ?? 0).orderBy("items.seq").limit(page.limit).execute();
     const last = rows[rows.length - 1];
     return { rows: rows.map(num), nextAfter: rows.length === page.limit && last ? Number(last.seq) : null, nextCursor: null };
   }
@@ -207,7 +213,8 @@ export async function queryItems(
   if (page.cursor !== undefined) {
     const seq = decodeCursor(page.cursor, sort);
     // The previous page's last row gives the key to continue after; items never change once written.
-    const from = sql`(select ${sql.join(key)} from items where job_id = ${jobId} and seq = ${seq})`;
+    const lateral = d === "postgres" ? sql` cross join lateral ${JSONB} as x` : sql``;
+    const from = sql`(select ${sql.join(key)} from items${lateral} where job_id = ${jobId} and seq = ${seq})`;
     query = query.where(sql<SqlBool>`(${sql.join(key)}) ${sql.raw(sort.desc ? "<" : ">")} ${from}`);
   }
   for (const k of key) query = query.orderBy(k, sort.desc ? "desc" : "asc");

@@ -3,12 +3,14 @@ import type { Dialect } from "./dialect.ts";
 import { initial } from "./migrations/0001_initial.ts";
 import { supervision } from "./migrations/0002_supervision.ts";
 import { schedulesAlerts } from "./migrations/0003_schedules_alerts.ts";
+import { versionArchives } from "./migrations/0004_version_archives.ts";
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     "0001_initial": initial(dialect),
     "0002_supervision": supervision(dialect),
     "0003_schedules_alerts": schedulesAlerts(dialect),
+    "0004_version_archives": versionArchives(dialect),
   };
 }
 

@@ -123,7 +123,7 @@ export interface VersionSpider {
  */
 export async function recordVersion(
   store: Store,
-  input: { projectId: number; label: string; sha256: string; size: number; path: string; spiders: VersionSpider[] },
+  input: { projectId: number; label: string; sha256: string; size: number; path: string; archive: Buffer; spiders: VersionSpider[] },
 ) {
   return store.db.transaction().execute(async (trx) => {
     const version = await trx
@@ -134,9 +134,10 @@ export async function recordVersion(
         sha256: input.sha256,
         size: input.size,
         path: input.path,
+        archive: input.archive,
         created_at: store.now(),
       })
-      .returningAll()
+      .returning(["id", "project_id", "label", "sha256", "size", "path", "created_at"])
       .executeTakeFirstOrThrow();
     for (const spider of input.spiders) {
       await trx
@@ -163,7 +164,7 @@ export async function recordVersion(
 export async function listVersions(store: Store, projectId: number) {
   const versions = await store.db
     .selectFrom("versions")
-    .selectAll()
+    .select(["id", "project_id", "label", "sha256", "size", "path", "created_at"])
     .where("project_id", "=", projectId)
     .orderBy("id", "desc")
     .limit(200)

@@ -29,6 +29,8 @@ export interface VersionsTable {
   size: number;
   path: string;
   created_at: number;
+  /** The version as a .tar.gz, for workers that do not share this node's disk. */
+  archive: Buffer | null;
 }
 
 export interface SpidersTable {
