@@ -7,6 +7,7 @@ export const ENV = {
   settings: "TRAWLER_SETTINGS",
   jobDir: "TRAWLER_JOB_DIR",
   fifo: "TRAWLER_FIFO",
+  ackFifo: "TRAWLER_ACK_FIFO",
   attempt: "TRAWLER_ATTEMPT",
 } as const;
 
@@ -17,6 +18,12 @@ export interface SpiderEnvironment {
   settings: Record<string, unknown>;
   jobDir: string;
   fifo: string;
+  /**
+   * Optional: a pipe on which the worker writes `ACK <n>` once the first n lines the spider
+   * wrote on the channel are committed. A spider that waits for it before counting work as
+   * done (the SDK's job directory does) loses nothing when the worker dies.
+   */
+  ackFifo?: string;
   attempt: number;
 }
 
@@ -31,6 +38,7 @@ export function spiderEnv(c: SpiderEnvironment): Record<string, string> {
     [ENV.settings]: settings,
     [ENV.jobDir]: c.jobDir,
     [ENV.fifo]: c.fifo,
+    ...(c.ackFifo ? { [ENV.ackFifo]: c.ackFifo } : {}),
     [ENV.attempt]: String(c.attempt),
     SHUB_JOBKEY: c.jobKey,
     SHUB_SPIDER: c.spider,

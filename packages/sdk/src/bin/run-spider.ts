@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   const found = pickSpider(await importSpiders(file), file, requested || process.env[ENV.spider] || undefined);
   const fifo = process.env[ENV.fifo];
   const output: Output = fifo
-    ? new ChannelOutput(fifo)
+    ? new ChannelOutput(fifo, process.env[ENV.ackFifo] || undefined)
     : new StandaloneOutput(found.name, process.env[OUTPUT_ENV] || undefined);
   let engine: Engine | undefined;
   const onSignal = (): void => {

@@ -2,6 +2,7 @@
 // (TRAWLER_FIFO) or, standalone, stderr plus an item file.
 import { formatChannelLine, levelName, MAX_LINE_BYTES, type RequestMessage } from "@trawler/core";
 import { LineWriter } from "./line-writer.ts";
+import { AckReader } from "./ack-reader.ts";
 import { createItemFile, type ItemFile } from "./item-file.ts";
 
 export interface Output {
@@ -25,9 +26,18 @@ export class ItemTooLarge extends Error {
 
 export class ChannelOutput implements Output {
   private readonly writer: LineWriter;
+  private readonly acks: AckReader | undefined;
+  /** Lines written so far: what the worker's acknowledgements count. */
+  private lines = 0;
 
-  constructor(fifoPath: string) {
+  constructor(fifoPath: string, ackFifoPath?: string) {
     this.writer = new LineWriter(fifoPath, "w");
+    this.acks = ackFifoPath ? new AckReader(ackFifoPath) : undefined;
+  }
+
+  private line(text: string): Promise<void> | undefined {
+    this.lines++;
+    return this.writer.write(text);
   }
 
   item(item: Record<string, unknown>): Promise<void> | undefined {
@@ -36,32 +46,36 @@ export class ChannelOutput implements Output {
       throw new ItemTooLarge(
         `item of ${Buffer.byteLength(line)} bytes is over the channel's ${MAX_LINE_BYTES}-byte line limit`,
       );
-    return this.writer.write(line);
+    return this.line(line);
   }
 
   log(level: number, message: string): void {
     const max = MAX_LINE_BYTES / 4;
     const text = message.length > max ? `${message.slice(0, max)}… (truncated)` : message;
-    this.writer.write(formatChannelLine("LOG", { time: Date.now(), level, message: text }));
+    this.line(formatChannelLine("LOG", { time: Date.now(), level, message: text }));
   }
 
   request(message: RequestMessage): void {
-    this.writer.write(formatChannelLine("REQ", message));
+    this.line(formatChannelLine("REQ", message));
   }
 
   stats(time: number, stats: Record<string, unknown>): void {
-    this.writer.write(formatChannelLine("STA", { time, stats }));
+    this.line(formatChannelLine("STA", { time, stats }));
   }
 
   finish(outcome: string): void {
-    this.writer.write(formatChannelLine("FIN", { outcome: outcome.slice(0, 255) }));
+    this.line(formatChannelLine("FIN", { outcome: outcome.slice(0, 255) }));
   }
 
-  flushed(): Promise<void> {
-    return this.writer.flushed();
+  /** Written to the pipe and, under a worker that acknowledges, committed by it. */
+  async flushed(): Promise<void> {
+    const lines = this.lines;
+    await this.writer.flushed();
+    await this.acks?.until(lines);
   }
 
   close(): Promise<void> {
+    this.acks?.close();
     return this.writer.close();
   }
 

@@ -7,6 +7,10 @@ import { isEmpty, StaleAttemptError, writeBatch, type IngestBatch } from "../sto
 import type { Store } from "../store/database.ts";
 
 export interface BatcherOptions {
+  /** How many channel lines have been read so far; the batch taken now covers them all. */
+  position(): number;
+  /** Everything up to `position` is committed. */
+  onDurable(position: number): void;
   flushRows: number;
   flushMs: number;
   highWater: number;
@@ -60,6 +64,11 @@ export class Batcher {
     this.added();
   }
 
+  /** A line that makes no row (FIN) still needs a commit point, so its acknowledgement goes out. */
+  touch(): void {
+    this.schedule();
+  }
+
   setStats(data: string): void {
     this.batch.stats = { data };
     this.schedule();
@@ -73,7 +82,13 @@ export class Batcher {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     this.clearTimer();
-    if (isEmpty(this.batch) || this.stale) return;
+    if (this.stale) return;
+    const position = this.opts.position();
+    if (isEmpty(this.batch)) {
+      // Lines that made no rows (FIN, or none since the last commit) need no write to be durable.
+      if (!this.failures) this.opts.onDurable(position);
+      return;
+    }
     const batch = this.batch;
     this.batch = this.empty();
     this.rows = 0;
@@ -81,6 +96,7 @@ export class Batcher {
     this.flushing = writeBatch(this.store, batch)
       .then(() => {
         this.failures = 0;
+        this.opts.onDurable(position);
       })
       .catch((err: unknown) => {
         if (err instanceof StaleAttemptError) {

@@ -35,3 +35,39 @@ export function openFifoChannel(path: string): FifoChannel {
     },
   };
 }
+
+export interface AckWriter {
+  path: string;
+  /** Says that the first `lines` channel lines are committed. */
+  ack(lines: number): void;
+  close(): void;
+}
+
+/**
+ * The worker → spider acknowledgement pipe. Acks are cumulative, so when the spider reads
+ * slowly (or not at all) only the latest is kept for later: nothing grows without bound.
+ */
+export function openAckWriter(path: string): AckWriter {
+  const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
+  const socket = new net.Socket({ fd, readable: false, writable: true });
+  socket.on("error", () => undefined);
+  let sent = 0;
+  let pending = 0;
+  const send = () => {
+    if (pending <= sent || socket.destroyed) return;
+    sent = pending;
+    socket.write(`ACK ${sent}\n`);
+  };
+  socket.on("drain", send);
+  return {
+    path,
+    ack(lines) {
+      pending = Math.max(pending, lines);
+      if (socket.writableLength === 0) send();
+    },
+    close() {
+      socket.destroy();
+      fs.rmSync(path, { force: true });
+    },
+  };
+}

@@ -11,7 +11,7 @@ import type { Store } from "../store/database.ts";
 import { complete } from "../queue/sql/complete.ts";
 import type { JobRow } from "../queue/sql/claim.ts";
 import { Batcher } from "./batcher.ts";
-import { openFifoChannel, type FifoChannel } from "./fifo.ts";
+import { openAckWriter, openFifoChannel, type AckWriter, type FifoChannel } from "./fifo.ts";
 import type { FifoPool } from "./fifoPool.ts";
 import { baseEnv, spiderArgv, type SpiderEntry } from "./launch.ts";
 import { LineSplitter } from "./lineSplitter.ts";
@@ -42,6 +42,9 @@ export class JobRun {
   private hardMemoryKill = false;
   private leaseLost = false;
   private channel: FifoChannel | undefined;
+  private acks: AckWriter | undefined;
+  /** Lines read from the spider's channel; the acknowledgements count them. */
+  private channelLines = 0;
   private drained: (() => void) | undefined;
   private watchdog: Watchdog | undefined;
   /** This run's own counts, for the metrics series. */
@@ -57,6 +60,8 @@ export class JobRun {
       flushRows: 2000,
       flushMs: 50,
       highWater: 20_000,
+      position: () => this.channelLines,
+      onDurable: (lines) => this.acks?.ack(lines),
       onPause: () => this.setPaused(true),
       onResume: () => this.setPaused(false),
       onStale: () => this.loseLease(),
@@ -83,6 +88,7 @@ export class JobRun {
     // for longer than the lease loses the job to the reaper anyway.
     await this.batcher.flushAll(Date.now() + this.ctx.config.leaseTtlMs);
     this.channel?.close();
+    this.acks?.close();
     if (this.leaseLost) return;
     const oomAfter = oomKillCount();
     const ending = decideEnding({
@@ -160,6 +166,7 @@ export class JobRun {
     const jobDir = path.join(config.dataDir, "jobs", String(this.job.id));
     fs.mkdirSync(jobDir, { recursive: true });
     this.channel = openFifoChannel(await this.ctx.fifos.take());
+    this.acks = openAckWriter(await this.ctx.fifos.take());
     const env = {
       ...baseEnv(),
       ...(entry.env ?? {}),
@@ -170,6 +177,7 @@ export class JobRun {
         settings: JSON.parse(this.job.settings) as Record<string, unknown>,
         jobDir,
         fifo: this.channel.path,
+        ackFifo: this.acks.path,
         attempt: this.job.attempt,
       }),
     };
@@ -240,6 +248,7 @@ export class JobRun {
       this.drained?.();
       return;
     }
+    this.channelLines++;
     this.counts.lastActivity = Date.now();
     const msg = parseChannelLine(text);
     switch (msg.type) {
@@ -272,6 +281,7 @@ export class JobRun {
         return;
       case "FIN":
         this.finOutcome = msg.outcome;
+        this.batcher.touch();
         return;
       case "invalid":
         this.batcher.addLog(LOG_LEVELS.WARNING, `Malformed channel line (${bytes} bytes) ignored: ${msg.reason}: ${msg.sample}`);
@@ -279,6 +289,7 @@ export class JobRun {
   }
 
   private onOversizeChannelLine(prefix: string, bytes: number): void {
+    this.channelLines++;
     if (prefix.startsWith("ITM ") || prefix.startsWith("{")) return this.dropItem(bytes);
     this.batcher.addLog(LOG_LEVELS.WARNING, `Channel line of ${bytes} bytes over the ${MAX_LINE_BYTES}-byte limit ignored: ${prefix}…`);
   }
