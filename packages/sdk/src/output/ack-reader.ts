@@ -37,7 +37,10 @@ export class AckReader {
       if (m) this.acked = Math.max(this.acked, Number(m[1]));
     }
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.lines <= this.acked ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.lines <= this.acked) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 
