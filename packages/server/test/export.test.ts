@@ -30,7 +30,9 @@ describe("item export", () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "trawler-export-"));
-    child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "helpers/serverProcess.ts")], {
+    // The heap is capped: an export that held its output (100 MB of text, twice that as
+    // JavaScript strings) would crash the server, whatever the garbage collector's timing.
+    child = spawn(process.execPath, ["--max-old-space-size=160", "--import", "tsx", path.join(import.meta.dirname, "helpers/serverProcess.ts")], {
       env: { ...process.env, TRAWLER_PORT: "0", TRAWLER_DATA_DIR: dataDir, TRAWLER_LOG_LEVEL: "warn", TRAWLER_DATABASE_URL: "" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -79,7 +81,7 @@ describe("item export", () => {
   it("streams JSON lines with bounded memory, and they round-trip", async () => {
     const { text, peakMb, bytes } = await download("jsonl");
     expect(bytes).toBeGreaterThan(ITEMS * PAD);
-    expect(peakMb).toBeLessThan(60);
+    expect(peakMb).toBeLessThan(100);
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(ITEMS);
     const items = lines.map((l) => JSON.parse(l) as { n: number; formula?: string });
@@ -89,7 +91,7 @@ describe("item export", () => {
 
   it("streams JSON with bounded memory", async () => {
     const { text, peakMb } = await download("json");
-    expect(peakMb).toBeLessThan(60);
+    expect(peakMb).toBeLessThan(100);
     const items = JSON.parse(text) as { n: number }[];
     expect(items).toHaveLength(ITEMS);
     expect(items[ITEMS - 1]!.n).toBe(ITEMS - 1);
@@ -104,7 +106,7 @@ describe("item export", () => {
     await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), fs.createWriteStream(file));
     const peakMb = peakRssMb(child.pid!) - before;
     console.log(`export xlsx: ${fs.statSync(file).size} bytes, server peak RSS +${peakMb.toFixed(1)} MB`);
-    expect(peakMb).toBeLessThan(60);
+    expect(peakMb).toBeLessThan(100);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: "cache", worksheets: "emit" });
     let rows = 0;
     let header: unknown[] = [];
@@ -125,7 +127,7 @@ describe("item export", () => {
 
   it("streams CSV with the union of fields, neutralised formulas, and it round-trips", async () => {
     const { text, peakMb } = await download("csv");
-    expect(peakMb).toBeLessThan(60);
+    expect(peakMb).toBeLessThan(100);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(ITEMS);
     expect(Object.keys(rows[0]!)).toEqual(["n", "title", "extra", "pad", "formula", "quote"]);
