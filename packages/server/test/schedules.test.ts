@@ -239,8 +239,9 @@ describe.skipIf(!PG_URL)("two servers on one PostgreSQL schema", () => {
     expect(jobs.length).toBe(stats.fired + stats.catchUps);
     expect(jobs.length).toBeGreaterThanOrEqual(3);
     expect(jobs.length).toBeLessThanOrEqual(Math.ceil(elapsed / 1000));
-    // One job per second slot: no two jobs created within the same half second.
+    // Both servers firing one slot would create its two jobs within milliseconds of each other.
+    // (Not a half-second: a fire that is late under load may land close to the next slot's.)
     const times = jobs.map((j) => Date.parse(j.createdAt)).sort((x, y) => x - y);
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(500);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(50);
   });
 });
