@@ -19,7 +19,10 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
-const PAGE = 500;
+// CSV parses every item to place its cells; JSON formats copy the stored text, so their pages
+// can be larger (fewer queries) for the same memory.
+const PAGE: Record<"csv" | "json" | "jsonl", number> = { csv: 500, json: 2000, jsonl: 2000 };
+const MAX_QUEUED_BYTES = 1 << 20;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A cell value as text: nested values as JSON, formula-like text prefixed with `'`. */
@@ -49,12 +52,15 @@ export async function exportItems(
   const columns = format === "csv" ? (fields ?? (await itemFields(store, jobId))) : undefined;
   let count = 0;
   const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain");
+    // Up to 1 MiB may wait in the socket's buffer, so the next page is read while this one is
+    // sent; past that, wait. Memory stays bounded either way.
+    out.write(text);
+    if (out.writableLength > MAX_QUEUED_BYTES) await once(out, "drain");
   };
   if (format === "csv") await write(stringify([columns!.map(csvCell)]));
   if (format === "json") await write("[");
   // Filtered and sorted pages come from the same query as the items list (store/itemQuery.ts).
-  for await (const rows of itemPages(store, jobId, query, PAGE)) {
+  for await (const rows of itemPages(store, jobId, query, PAGE[format])) {
     let chunk: string;
     if (format === "csv") {
       chunk = stringify(
