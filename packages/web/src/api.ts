@@ -1,55 +1,8 @@
 // The dashboard's client of Trawler's HTTP API (docs/api.md). Every response is JSON; errors are
 // `{ error, message }` and become ApiError so pages can show the server's own words.
 
-export interface LogCounts {
-  debug: number;
-  info: number;
-  warning: number;
-  error: number;
-  critical: number;
-  total: number;
-}
-
-export interface Job {
-  key: string;
-  id: number;
-  projectId: number;
-  spiderId: number;
-  spider: string;
-  number: number;
-  state: "pending" | "running" | "paused" | "finished";
-  outcome: string | null;
-  priority: number;
-  args: Record<string, string>;
-  tags: string[];
-  settings: Record<string, unknown>;
-  versionId: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  attempt: number;
-  node: string | number | null;
-  exitCode: number | null;
-  exitSignal: string | null;
-  cancelRequested?: boolean;
-  /** What the spider was asked to stop for (cancel, pause, …) while it shuts down. */
-  stopRequested?: string | null;
-  items: number;
-  itemsDropped?: number;
-  requests: number;
-  errors: number;
-  logs: LogCounts;
-  /** Effective limits (server → project → spider → job); only on a single job's GET. */
-  limits?: JobLimits;
-}
-
-export interface JobLimits {
-  cancelTimeoutMs: number;
-  stallTimeoutMs: number;
-  timeLimitMs: number;
-  memorySoftMb: number;
-  memoryHardMb: number;
-}
+export type { Job, JobLimits, LogCounts, LogLine } from "@trawler/core";
+import type { Job } from "@trawler/core";
 
 export interface Organization {
   id: number;
@@ -75,12 +28,6 @@ export interface Spider {
   lastJob: string | null;
 }
 
-export interface LogLine {
-  seq: number;
-  time: string;
-  level: number;
-  message: string;
-}
 
 export interface ItemRow {
   seq: number;

@@ -1,12 +1,12 @@
 // Shapes database rows into the API's JSON, so column names and internals never leak to clients.
 
-import { formatJobKey } from "@trawler/core";
+import { formatJobKey, type Job, type JobState } from "@trawler/core";
 import type { JobWithSpider } from "../store/jobs.ts";
 import type { ProjectRow } from "../store/projects.ts";
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
-export function presentJob(j: JobWithSpider) {
+export function presentJob(j: JobWithSpider): Job {
   return {
     key: formatJobKey({ project: j.project_id, spider: j.spider_id, number: j.number }),
     id: j.id,
@@ -14,14 +14,14 @@ export function presentJob(j: JobWithSpider) {
     spiderId: j.spider_id,
     spider: j.spider_name,
     number: j.number,
-    state: j.state,
+    state: j.state as JobState,
     outcome: j.outcome,
     priority: j.priority,
     args: JSON.parse(j.args) as Record<string, string>,
     tags: JSON.parse(j.tags) as string[],
     settings: JSON.parse(j.settings) as Record<string, unknown>,
     versionId: j.version_id,
-    createdAt: iso(j.created_at),
+    createdAt: new Date(Number(j.created_at)).toISOString(),
     startedAt: iso(j.started_at),
     finishedAt: iso(j.finished_at),
     attempt: j.attempt,

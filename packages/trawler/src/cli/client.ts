@@ -37,39 +37,9 @@ export interface Spider {
   lastJob?: string | null;
 }
 
-export interface Job {
-  key: string;
-  id: number;
-  projectId: number;
-  spiderId: number;
-  spider: string;
-  number: number;
-  state: "pending" | "running" | "paused" | "finished";
-  outcome: string | null;
-  priority: number;
-  args: Record<string, string>;
-  tags: string[];
-  settings: Record<string, unknown>;
-  versionId: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  attempt: number;
-  node: string | number | null;
-  exitCode: number | null;
-  exitSignal: string | null;
-  items: number;
-  requests: number;
-  errors: number;
-  logs: { debug: number; info: number; warning: number; error: number; critical: number; total: number };
-}
 
-export interface LogLine {
-  seq: number;
-  time: string;
-  level: number;
-  message: string;
-}
+export type { Job, LogLine } from "@trawler/core";
+import type { Job, LogLine } from "@trawler/core";
 
 export interface ScheduleRequest {
   project: string;
