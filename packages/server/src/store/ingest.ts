@@ -5,22 +5,17 @@
 
 import { sql } from "kysely";
 import type { Store } from "./database.ts";
+import type { LogLinesTable, RequestsTable } from "./schema.ts";
+
+/** Columns every stored row gets from its batch, not from the spider. */
+type RowKey = "job_id" | "seq" | "attempt";
 
 export interface IngestBatch {
   jobId: number;
   attempt: number;
   items: string[];
-  logs: { time: number; level: number; message: string }[];
-  requests: {
-    url: string;
-    method: string;
-    status: number;
-    size: number;
-    duration: number;
-    time: number;
-    parent: number | null;
-    fingerprint: string | null;
-  }[];
+  logs: Omit<LogLinesTable, RowKey>[];
+  requests: Omit<RequestsTable, RowKey>[];
   /** Field names seen for the first time in this run; stored if the job does not know them yet. */
   newFields: string[];
   itemsDropped: number;
@@ -57,7 +52,6 @@ export async function writeBatch(store: Store, batch: IngestBatch): Promise<void
 
 async function writeBatchKysely(store: Store, b: IngestBatch): Promise<void> {
   const c = levelCounts(b.logs);
-  const CHUNK = 500;
   await store.db.transaction().execute(async (trx) => {
     const counters = await trx
       .updateTable("jobs")
@@ -79,34 +73,11 @@ async function writeBatchKysely(store: Store, b: IngestBatch): Promise<void> {
       .returning(["items_count", "requests_count", "log_count"])
       .executeTakeFirst();
     if (!counters) throw new StaleAttemptError(b.jobId, b.attempt);
-    const itemBase = counters.items_count - b.items.length;
-    for (let i = 0; i < b.items.length; i += CHUNK)
-      await trx
-        .insertInto("items")
-        .values(
-          b.items
-            .slice(i, i + CHUNK)
-            .map((data, k) => ({ job_id: b.jobId, seq: itemBase + i + k + 1, attempt: b.attempt, data })),
-        )
-        .execute();
-    const logBase = counters.log_count - b.logs.length;
-    for (let i = 0; i < b.logs.length; i += CHUNK)
-      await trx
-        .insertInto("log_lines")
-        .values(
-          b.logs.slice(i, i + CHUNK).map((l, k) => ({ job_id: b.jobId, seq: logBase + i + k + 1, attempt: b.attempt, ...l })),
-        )
-        .execute();
-    const reqBase = counters.requests_count - b.requests.length;
-    for (let i = 0; i < b.requests.length; i += CHUNK)
-      await trx
-        .insertInto("requests")
-        .values(
-          b.requests
-            .slice(i, i + CHUNK)
-            .map((r, k) => ({ job_id: b.jobId, seq: reqBase + i + k + 1, attempt: b.attempt, ...r })),
-        )
-        .execute();
+    const items = numbered(b, counters.items_count, b.items.map((data) => ({ data })));
+    for (const chunk of chunks(items)) await trx.insertInto("items").values(chunk).execute();
+    for (const chunk of chunks(numbered(b, counters.log_count, b.logs))) await trx.insertInto("log_lines").values(chunk).execute();
+    for (const chunk of chunks(numbered(b, counters.requests_count, b.requests)))
+      await trx.insertInto("requests").values(chunk).execute();
     if (b.newFields.length) {
       const known = await trx
         .selectFrom("item_fields")
@@ -126,6 +97,19 @@ async function writeBatchKysely(store: Store, b: IngestBatch): Promise<void> {
         .onConflict((oc) => oc.column("job_id").doUpdateSet({ data: b.stats!.data, updated_at: sql`excluded.updated_at` }))
         .execute();
   });
+}
+
+/** Rows with their job, attempt and sequence numbers; `total` is the job's count after this batch. */
+function numbered<T extends object>(b: IngestBatch, total: number, rows: T[]) {
+  const base = total - rows.length;
+  return rows.map((row, k) => ({ job_id: b.jobId, seq: base + k + 1, attempt: b.attempt, ...row }));
+}
+
+/** Multi-row inserts in slices, under PostgreSQL's limit of bind parameters per statement. */
+function chunks<T>(rows: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }
 
 type Statements = ReturnType<typeof prepare>;
