@@ -137,4 +137,22 @@ describe("item export", () => {
     expect(rows[7]!.quote).toBe('say "hi", ok\nnext');
     expect(rows[ITEMS - 1]!.n).toBe(String(ITEMS - 1));
   });
+
+  it("keeps answering other requests while an export streams", async () => {
+    const res = await fetch(`${url}/api/v1/jobs/${key}/items/export?format=jsonl`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    let exportDone = 0;
+    const drained = (async () => {
+      for (;;) if ((await reader.read()).done) break;
+      exportDone = performance.now();
+    })();
+    // Read as fast as the socket allows, so the server never waits for a drain: only its own
+    // turns of the event loop between pages let this request in before the export's end.
+    const health = await fetch(`${url}/api/health`);
+    const answered = performance.now();
+    expect(health.status).toBe(200);
+    await drained;
+    expect(exportDone).toBeGreaterThan(answered);
+  });
 });

@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDialect, startTestServer, type TestServer } from "./helpers/testServer.ts";
+import { itemTexts, parseItemQuery } from "../src/store/itemQuery.ts";
 
 const N = 57;
 const NAMES = ["Lamp", "lamp shade", "Desk", "desk lamp", "Chair", "Zebra rug", "apple crate"];
@@ -221,5 +222,32 @@ eachDialect("item filter and sort", (dialect) => {
     const bad = await t.api<{ error: string }>("GET", url([["format", "csv"], ["sort", "id;drop table"]], "items/export"));
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe("invalid_sort");
+  });
+
+  it("joins an export's pages in the database, in order, with the filter and without repeats", async () => {
+    const jobId = Number(
+      (await t.store.db.selectFrom("jobs").select("id").where("number", "=", 900).executeTakeFirstOrThrow()).id,
+    );
+    const fields = Object.keys(ITEMS[0]!);
+    for (const filters of [[], ["name:contains:lamp"], ["qty:gt:50"], ["name:eq:nothing"]]) {
+      for (const pageSize of [1, 5, N, 1000]) {
+        const pages: { text: string; count: number }[] = [];
+        for await (const page of itemTexts(t.store, jobId, parseItemQuery(filters, undefined, fields), pageSize, "\n")) pages.push(page);
+        const want = expected(filters);
+        expect(pages.every((p) => p.count <= pageSize && p.count > 0)).toBe(true);
+        expect(pages.reduce((n, p) => n + p.count, 0)).toBe(want.length);
+        const got = pages.flatMap((p) => p.text.split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(got, `${filters.join()} by ${pageSize}`).toEqual(want.map((s) => ITEMS[s - 1]));
+      }
+    }
+  });
+
+  it("exports filtered JSON, and chosen fields, like the item list", async () => {
+    const res = await fetch(t.url + url([["format", "json"], ["filter", "name:contains:lamp"]], "items/export"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(expected(["name:contains:lamp"]).map((s) => ITEMS[s - 1]));
+    const picked = await fetch(t.url + url([["format", "jsonl"], ["filter", "qty:lte:3"], ["fields", "qty,price"]], "items/export"));
+    const lines = (await picked.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([{ qty: 1, price: 37 }, { qty: 2, price: 74 }, { qty: 3, price: 11.5 }]);
   });
 });

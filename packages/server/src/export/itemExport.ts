@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { stringify } from "csv-stringify/sync";
 import type { Store } from "../store/database.ts";
 import { itemFields } from "../store/jobs.ts";
-import { itemPages, type ItemQuery } from "../store/itemQuery.ts";
+import { itemPages, itemTexts, type ItemQuery } from "../store/itemQuery.ts";
 import { exportItemsXlsx } from "./xlsxExport.ts";
 
 export type ExportFormat = "csv" | "json" | "jsonl" | "xlsx";
@@ -32,12 +32,10 @@ export function csvCell(value: unknown): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-function pick(data: string, fields: string[] | undefined): string {
-  if (!fields) return data;
-  const obj = JSON.parse(data) as Record<string, unknown>;
+function pick(obj: Record<string, unknown>, fields: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) if (f in obj) out[f] = obj[f];
-  return JSON.stringify(out);
+  return out;
 }
 
 export async function exportItems(
@@ -57,25 +55,33 @@ export async function exportItems(
     out.write(text);
     if (out.writableLength > MAX_QUEUED_BYTES) await once(out, "drain");
   };
+  // SQLite reads resolve at once, so without a turn of the event loop between pages an export
+  // would hold the whole server, and V8's scheduled GC work, until its last item.
+  const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
   if (format === "csv") await write(stringify([columns!.map(csvCell)]));
   if (format === "json") await write("[");
   // Filtered and sorted pages come from the same query as the items list (store/itemQuery.ts).
-  for await (const rows of itemPages(store, jobId, query, PAGE[format])) {
-    let chunk: string;
-    if (format === "csv") {
-      chunk = stringify(
-        rows.map((r) => {
-          const obj = JSON.parse(r.data) as Record<string, unknown>;
-          return columns!.map((c) => csvCell(obj[c]));
-        }),
-      );
-    } else if (format === "jsonl") {
-      chunk = rows.map((r) => pick(r.data, fields)).join("\n") + "\n";
-    } else {
-      chunk = (count === 0 ? "\n" : ",\n") + rows.map((r) => pick(r.data, fields)).join(",\n");
+  if (format !== "csv" && !fields) {
+    // Whole items as JSON: the stored texts, joined by the database and never parsed.
+    for await (const page of itemTexts(store, jobId, query, PAGE[format], format === "json" ? ",\n" : "\n")) {
+      if (format === "json") await write(count === 0 ? "\n" : ",\n");
+      await write(page.text);
+      if (format === "jsonl") await write("\n");
+      count += page.count;
+      await breathe();
     }
-    count += rows.length;
-    await write(chunk);
+  } else {
+    for await (const rows of itemPages(store, jobId, query, PAGE[format])) {
+      const items = rows.map((r) => JSON.parse(r.data) as Record<string, unknown>);
+      if (format === "csv") {
+        await write(stringify(items.map((obj) => columns!.map((c) => csvCell(obj[c])))));
+      } else {
+        const lines = items.map((obj) => JSON.stringify(pick(obj, fields!)));
+        await write(format === "jsonl" ? lines.join("\n") + "\n" : (count === 0 ? "\n" : ",\n") + lines.join(",\n"));
+      }
+      count += rows.length;
+      await breathe();
+    }
   }
   if (format === "json") await write(count === 0 ? "]\n" : "\n]\n");
   return count;

@@ -191,6 +191,15 @@ function decodeCursor(cursor: string, sort: ItemSort): number {
   return c.q as number;
 }
 
+/** The job's items that pass every filter, as `seq` and `data`. */
+function matching(store: Store, jobId: number, filters: ItemFilter[]) {
+  const d = store.dialect;
+  const base = store.db.selectFrom("items").select(["items.seq", "items.data"]).where("items.job_id", "=", jobId);
+  let query = d === "postgres" ? (base.crossJoinLateral(JSONB.as("x")) as unknown as typeof base) : base;
+  for (const f of filters) query = query.where(filterSql(d, f));
+  return query;
+}
+
 export async function queryItems(
   store: Store,
   jobId: number,
@@ -198,9 +207,7 @@ export async function queryItems(
   page: { after?: number | undefined; cursor?: string | undefined; limit: number },
 ): Promise<ItemPage> {
   const d = store.dialect;
-  const base = store.db.selectFrom("items").select(["items.seq", "items.data"]).where("items.job_id", "=", jobId);
-  let query = d === "postgres" ? (base.crossJoinLateral(JSONB.as("x")) as unknown as typeof base) : base;
-  for (const f of q.filters) query = query.where(filterSql(d, f));
+  let query = matching(store, jobId, q.filters);
   const { sort } = q;
   if (!sort) {
     if (page.cursor !== undefined) throw badRequest("invalid_cursor", "cursor pages a sorted list; without sort, page with after");
@@ -235,5 +242,41 @@ export async function* itemPages(store: Store, jobId: number, q: ItemQuery, page
     if (page.nextAfter === null && page.nextCursor === null) return;
     after = page.nextAfter ?? undefined;
     cursor = page.nextCursor ?? undefined;
+  }
+}
+
+export interface ItemText {
+  /** The page's stored item texts in order, joined by the separator. */
+  text: string;
+  count: number;
+}
+
+/**
+ * Every matching item, a page at a time, each page as one text with its stored items joined by
+ * `separator` (JSON exports). Unsorted pages are joined by the database: one string a page
+ * instead of a row object and a string per item, which is most of an export's garbage.
+ */
+export async function* itemTexts(store: Store, jobId: number, q: ItemQuery, pageSize: number, separator: string): AsyncGenerator<ItemText> {
+  if (q.sort) {
+    for await (const rows of itemPages(store, jobId, q, pageSize))
+      yield { text: rows.map((r) => r.data).join(separator), count: rows.length };
+    return;
+  }
+  const joined =
+    store.dialect === "sqlite"
+      ? sql<string | null>`group_concat(p.data, ${separator} order by p.seq)`
+      : sql<string | null>`string_agg(p.data, ${separator} order by p.seq)`;
+  let after = 0;
+  for (;;) {
+    const page = matching(store, jobId, q.filters).where("items.seq", ">", after).orderBy("items.seq").limit(pageSize);
+    const row = await store.db
+      .selectFrom(page.as("p"))
+      .select([sql<number | string | null>`max(p.seq)`.as("last"), sql<number | string>`count(*)`.as("count"), joined.as("text")])
+      .executeTakeFirstOrThrow();
+    const count = Number(row.count);
+    if (count === 0 || row.text === null) return;
+    yield { text: row.text, count };
+    if (count < pageSize) return;
+    after = Number(row.last);
   }
 }
