@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".tsbuild/**", "packages/web/dist/**", "**/*.d.ts"] },
+  { ignores: ["**/node_modules/**", ".tsbuild/**", "packages/web/dist/**", "packages/trawler/dist/**", "**/*.d.ts"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -108,10 +108,10 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
   const schema = dialect === "postgres" ? `bench_${randomBytes(6).toString("hex")}` : undefined;
   const pgUrl = dialect === "postgres" ? opts.pgUrl : undefined;
   if (dialect === "postgres" && !pgUrl) throw new Error("postgres needs a database URL");
-  const nodeArgs = ["--import", "tsx"];
-  // One profile per thread (the main thread and tsx's loader thread), named by node.
+  // `trawler serve` itself, compiled as users run it (bin/trawler.mjs builds it when stale).
+  const nodeArgs: string[] = [];
   if (opts.cpuProfDir) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${path.join(opts.cpuProfDir, dialect)}`);
-  nodeArgs.push(path.join(import.meta.dirname, "serverChild.ts"));
+  nodeArgs.push(path.join(REPO, "packages/trawler/bin/trawler.mjs"), "serve");
   const argv = fs.existsSync(SETPRIV)
     ? [SETPRIV, "--pdeathsig", "KILL", "--", process.execPath, ...nodeArgs]
     : [process.execPath, ...nodeArgs];
@@ -126,7 +126,7 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
       TRAWLER_SLOTS: String(opts.slots),
       TRAWLER_LOG_LEVEL: opts.logLevel ?? "warn",
       TRAWLER_DEMO: "false",
-      BENCH_PG_SCHEMA: schema ?? "",
+      TRAWLER_DATABASE_SCHEMA: schema ?? "",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -145,7 +145,8 @@ export async function startBenchServer(dialect: DialectName, opts: ServerOptions
     url = await new Promise<string>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout! });
       lines.on("line", (line) => {
-        if (line.startsWith('{"ready":true')) resolve((JSON.parse(line) as { url: string }).url);
+        const ready = /^Trawler is running at (\S+)/.exec(line);
+        if (ready) resolve(ready[1]!);
         else process.stderr.write(`[server] ${line}\n`);
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code} before it was ready`)));

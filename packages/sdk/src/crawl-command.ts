@@ -2,13 +2,10 @@
 // a child process with the SDK loader, so TypeScript spiders run directly.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ENV } from "@trawler/core";
+import { sdkScripts } from "@trawler/core/paths";
 
-const SDK_ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const REGISTER_PATH = path.join(SDK_ROOT, "loader", "register.mjs");
-export const RUN_SPIDER_PATH = path.join(SDK_ROOT, "src", "bin", "run-spider.ts");
-export const LIST_SPIDERS_PATH = path.join(SDK_ROOT, "src", "bin", "list-spiders.ts");
+export const { register: REGISTER_PATH, runSpider: RUN_SPIDER_PATH, listSpiders: LIST_SPIDERS_PATH } = sdkScripts();
 
 export interface CrawlCommandOptions {
   file: string;

@@ -9,6 +9,7 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
   slots: number;
   nodeName: string;
   leaseTtlMs: number;
@@ -81,6 +82,16 @@ export const SETTINGS: { [K in keyof Config]: Setting<Config[K]> } = {
       return raw;
     },
     doc: "PostgreSQL URL; empty means SQLite in the data directory",
+  },
+  databaseSchema: {
+    env: "TRAWLER_DATABASE_SCHEMA",
+    default: () => undefined,
+    parse: (raw) => {
+      if (raw === "") return undefined;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error("must be a PostgreSQL schema name: a-z, 0-9 and _, at most 63");
+      return raw;
+    },
+    doc: "PostgreSQL schema for Trawler's tables, created if missing (default: the URL's search_path, usually public)",
   },
   slots: {
     env: "TRAWLER_SLOTS",

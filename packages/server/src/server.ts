@@ -27,7 +27,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config, opts: { logger?: Logger; schema?: string } = {}): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: opts.schema });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: opts.schema ?? config.databaseSchema });
   await ensureOrganization(store, DEFAULT_ORGANIZATION);
   const events = new QueueEvents();
   const app = await buildApp({ store, config, events }, logger);

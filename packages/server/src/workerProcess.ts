@@ -15,7 +15,7 @@ export interface RunningWorker {
 
 export async function startWorker(config: Config, opts: { logger?: Logger; schema?: string } = {}): Promise<RunningWorker> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: opts.schema });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: opts.schema ?? config.databaseSchema });
   const worker = new Worker(store, config, new QueueEvents(), logger);
   await worker.start();
   logger.info({ database: store.dialect, slots: config.slots, node: worker.nodeId }, "Trawler worker is running");

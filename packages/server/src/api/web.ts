@@ -5,11 +5,11 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import fastifyStatic from "@fastify/static";
+import { packageDir } from "@trawler/core/paths";
 
-export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
+export const WEB_DIST = path.join(packageDir("@trawler/web"), "dist");
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

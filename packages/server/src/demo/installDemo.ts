@@ -4,9 +4,9 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { workspaceRoot } from "@trawler/core/paths";
 import type { Config } from "../config.ts";
 import type { Store } from "../store/database.ts";
 import { createProject, DEFAULT_ORGANIZATION, ensureOrganization, getVersionSpider } from "../store/projects.ts";
@@ -15,7 +15,7 @@ import { enqueue } from "../queue/sql/enqueue.ts";
 import type { QueueEvents } from "../runner/worker.ts";
 import { registerShopSite } from "./shopSite.ts";
 
-export const DEMO_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../examples/demo");
+export const DEMO_PROJECT_DIR = path.join(workspaceRoot(), "examples", "demo");
 
 /**
  * Serves the shop and deploys the demo project; returns what schedules its first crawl, to be

@@ -4,7 +4,7 @@
 // {"spiders":[{"name","file","className"}],"errors":[{"file","message"}]}.
 
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { sdkScripts } from "@trawler/core/paths";
 import { TrawlerError } from "../errors.ts";
 
 export interface SdkListing {
@@ -14,12 +14,7 @@ export interface SdkListing {
 /** Receives absolute file paths; may answer with absolute or version-relative ones. */
 export type SdkLister = (files: string[]) => Promise<SdkListing>;
 
-// This file is packages/server/src/deploy/sdkLister.ts.
-export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
-export const SDK_REGISTER = fileURLToPath(new URL("../../../../packages/sdk/loader/register.mjs", import.meta.url));
-export const SDK_LIST_SPIDERS = fileURLToPath(
-  new URL("../../../../packages/sdk/src/bin/list-spiders.ts", import.meta.url),
-);
+export const { register: SDK_REGISTER, listSpiders: SDK_LIST_SPIDERS } = sdkScripts();
 
 const TIMEOUT_MS = 30_000;
 const MAX_OUTPUT = 4 * 1024 * 1024;

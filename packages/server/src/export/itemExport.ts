@@ -3,12 +3,12 @@
 // first-seen order; cells that a spreadsheet would run as a formula are neutralised.
 
 import type { Writable } from "node:stream";
-import { once } from "node:events";
 import { stringify } from "csv-stringify/sync";
 import type { Store } from "../store/database.ts";
 import { itemFields } from "../store/jobs.ts";
 import { itemPages, itemTexts, type ItemQuery } from "../store/itemQuery.ts";
 import { exportItemsXlsx } from "./xlsxExport.ts";
+import { drained } from "./drained.ts";
 
 export type ExportFormat = "csv" | "json" | "jsonl" | "xlsx";
 
@@ -19,9 +19,9 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
-// CSV parses every item to place its cells; JSON formats copy the stored text, so their pages
-// can be larger (fewer queries) for the same memory.
-const PAGE: Record<"csv" | "json" | "jsonl", number> = { csv: 500, json: 2000, jsonl: 2000 };
+// Pages of items that are parsed (CSV, chosen fields); whole JSON items come in pages sized by
+// their text (store/itemQuery.ts, itemTexts).
+const PARSED_PAGE = 500;
 const MAX_QUEUED_BYTES = 1 << 20;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -53,7 +53,7 @@ export async function exportItems(
     // Up to 1 MiB may wait in the socket's buffer, so the next page is read while this one is
     // sent; past that, wait. Memory stays bounded either way.
     out.write(text);
-    if (out.writableLength > MAX_QUEUED_BYTES) await once(out, "drain");
+    if (out.writableLength > MAX_QUEUED_BYTES) await drained(out);
   };
   // SQLite reads resolve at once, so without a turn of the event loop between pages an export
   // would hold the whole server, and V8's scheduled GC work, until its last item.
@@ -63,7 +63,7 @@ export async function exportItems(
   // Filtered and sorted pages come from the same query as the items list (store/itemQuery.ts).
   if (format !== "csv" && !fields) {
     // Whole items as JSON: the stored texts, joined by the database and never parsed.
-    for await (const page of itemTexts(store, jobId, query, PAGE[format], format === "json" ? ",\n" : "\n")) {
+    for await (const page of itemTexts(store, jobId, query, format === "json" ? ",\n" : "\n")) {
       if (format === "json") await write(count === 0 ? "\n" : ",\n");
       await write(page.text);
       if (format === "jsonl") await write("\n");
@@ -71,7 +71,7 @@ export async function exportItems(
       await breathe();
     }
   } else {
-    for await (const rows of itemPages(store, jobId, query, PAGE[format])) {
+    for await (const rows of itemPages(store, jobId, query, PARSED_PAGE)) {
       const items = rows.map((r) => JSON.parse(r.data) as Record<string, unknown>);
       if (format === "csv") {
         await write(stringify(items.map((obj) => columns!.map((c) => csvCell(obj[c])))));

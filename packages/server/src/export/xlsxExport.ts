@@ -11,6 +11,7 @@ import archiver from "archiver";
 import type { Store } from "../store/database.ts";
 import { itemFields } from "../store/jobs.ts";
 import { itemPages, type ItemQuery } from "../store/itemQuery.ts";
+import { drained } from "./drained.ts";
 
 const PAGE = 500;
 const MAX_ROWS_PER_SHEET = 1_048_575; // Excel's 1,048,576 rows, less the header
@@ -118,6 +119,6 @@ export async function exportItemsXlsx(
     { name: "xl/_rels/workbook.xml.rels" },
   );
   await Promise.race([zip.finalize(), failed]);
-  if (out.writableNeedDrain) await once(out, "drain");
+  if (out.writableNeedDrain) await drained(out);
   return count;
 }

@@ -3,11 +3,9 @@
 // never through a shell.
 
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { sdkScripts } from "@trawler/core/paths";
 
-const SDK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../sdk");
-export const SDK_REGISTER = path.join(SDK_DIR, "loader/register.mjs");
-export const SDK_RUN_SPIDER = path.join(SDK_DIR, "src/bin/run-spider.ts");
+const { register: SDK_REGISTER, runSpider: SDK_RUN_SPIDER } = sdkScripts();
 
 export interface SpiderEntry {
   file?: string;

@@ -251,14 +251,26 @@ export interface ItemText {
   count: number;
 }
 
+// V8 allocates a string past 128 KiB as a large object, which costs a mapping of its own and
+// is only freed by a full collection once it has outlived a scavenge.
+const TEXT_PAGE_CHARS = 96 * 1024;
+const TEXT_PAGE_ROWS = 2000;
+
 /**
  * Every matching item, a page at a time, each page as one text with its stored items joined by
  * `separator` (JSON exports). Unsorted pages are joined by the database: one string a page
- * instead of a row object and a string per item, which is most of an export's garbage.
+ * instead of a row object and a string per item, which is most of an export's garbage. Pages
+ * are sized from the previous one to stay under TEXT_PAGE_CHARS.
  */
-export async function* itemTexts(store: Store, jobId: number, q: ItemQuery, pageSize: number, separator: string): AsyncGenerator<ItemText> {
+export async function* itemTexts(
+  store: Store,
+  jobId: number,
+  q: ItemQuery,
+  separator: string,
+  pageChars = TEXT_PAGE_CHARS,
+): AsyncGenerator<ItemText> {
   if (q.sort) {
-    for await (const rows of itemPages(store, jobId, q, pageSize))
+    for await (const rows of itemPages(store, jobId, q, 500))
       yield { text: rows.map((r) => r.data).join(separator), count: rows.length };
     return;
   }
@@ -267,6 +279,8 @@ export async function* itemTexts(store: Store, jobId: number, q: ItemQuery, page
       ? sql<string | null>`group_concat(p.data, ${separator} order by p.seq)`
       : sql<string | null>`string_agg(p.data, ${separator} order by p.seq)`;
   let after = 0;
+  // About 1 KB an item until the first page tells.
+  let pageSize = Math.max(1, Math.min(100, Math.floor(pageChars / 1024)));
   for (;;) {
     const page = matching(store, jobId, q.filters).where("items.seq", ">", after).orderBy("items.seq").limit(pageSize);
     const row = await store.db
@@ -278,5 +292,6 @@ export async function* itemTexts(store: Store, jobId: number, q: ItemQuery, page
     yield { text: row.text, count };
     if (count < pageSize) return;
     after = Number(row.last);
+    pageSize = Math.max(1, Math.min(TEXT_PAGE_ROWS, Math.floor((pageChars * count) / row.text.length)));
   }
 }
