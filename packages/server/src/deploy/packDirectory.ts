@@ -3,15 +3,14 @@
 // with the same error the server would give.
 
 import { PassThrough, type Readable } from "node:stream";
-import { create } from "tar";
 import { resolveLimits, type ArchiveLimits } from "./limits.ts";
 import { listProjectFiles } from "./projectFiles.ts";
 
 /** A gzipped tar of dir's project files; listing errors (links, limits) surface as a stream error. */
 export function packProjectDirectory(dir: string, limits?: Partial<ArchiveLimits>): Readable {
   const out = new PassThrough();
-  listProjectFiles(dir, resolveLimits(limits)).then(
-    (files) => {
+  Promise.all([listProjectFiles(dir, resolveLimits(limits)), import("tar")]).then(
+    ([files, { create }]) => {
       // portable: no owner names or ids; noDirRecurse: only the listed files, never a skipped folder.
       const pack = create(
         { gzip: true, cwd: dir, portable: true, noDirRecurse: true },

@@ -3,7 +3,7 @@
 // follows links in ways that have been exploited (CVE-2021-32803, CVE-2021-37701).
 
 import { createReadStream } from "node:fs";
-import { Parser, type ReadEntry } from "tar";
+import type { ReadEntry } from "tar";
 import { badRequest, TrawlerError } from "../errors.ts";
 import { describeName, safeEntrySegments } from "./entryPath.ts";
 import type { ArchiveLimits } from "./limits.ts";
@@ -14,7 +14,9 @@ const LINK_TYPES = new Set(["Link", "SymbolicLink"]);
 // Small reads keep the decompressed data buffered per read small, even for a bomb.
 const READ_CHUNK = 16 * 1024;
 
-export function extractTar(archiveFile: string, writer: ProjectWriter, limits: ArchiveLimits): Promise<void> {
+export async function extractTar(archiveFile: string, writer: ProjectWriter, limits: ArchiveLimits): Promise<void> {
+  // Loaded on the first upload: a server that only runs jobs never needs it.
+  const { Parser } = await import("tar");
   return new Promise((resolve, reject) => {
     const input = createReadStream(archiveFile, { highWaterMark: READ_CHUNK });
     const parser = new Parser({ strict: true });

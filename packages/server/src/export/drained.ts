@@ -12,6 +12,8 @@ export class ClientGone extends Error {
 
 export function drained(out: Writable): Promise<void> {
   if (out.destroyed || out.closed) return Promise.reject(new ClientGone());
+  // Only a write that found the buffer full is followed by "drain".
+  if (!out.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const settle = (err?: Error) => {
       out.off("drain", onDrain);

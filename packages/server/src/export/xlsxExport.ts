@@ -7,7 +7,6 @@
 
 import { once } from "node:events";
 import { Readable, type Writable } from "node:stream";
-import archiver from "archiver";
 import type { Store } from "../store/database.ts";
 import { itemFields } from "../store/jobs.ts";
 import { itemPages, type ItemQuery } from "../store/itemQuery.ts";
@@ -93,6 +92,8 @@ export async function exportItemsXlsx(
 ): Promise<number> {
   const columns = fields ?? (await itemFields(store, jobId));
   const source = new RowSource(itemPages(store, jobId, query, PAGE)[Symbol.asyncIterator]());
+  // Loaded on the first workbook: most servers never write one.
+  const { default: archiver } = await import("archiver");
   const zip = archiver("zip", { zlib: { level: 6 } });
   const failed = new Promise<never>((_, reject) => zip.once("error", reject));
   zip.pipe(out);

@@ -4,7 +4,6 @@ import fs from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type RawBuilder, type SqliteDatabase } from "kysely";
-import pg from "pg";
 import { type Dialect, nowMs } from "./dialect.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { Database } from "./schema.ts";
@@ -25,9 +24,6 @@ export interface StoreOptions {
   /** PostgreSQL schema to use (tests give each file its own). */
   schema?: string;
 }
-
-// int8 (bigint) columns hold millisecond times and counters, well inside 2^53.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : openSqlite(options.dataDir);
@@ -84,6 +80,10 @@ function reusingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase {
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Store> {
+  // Loaded only here: a SQLite server never pays for the driver.
+  const { default: pg } = await import("pg");
+  // int8 (bigint) columns hold millisecond times and counters, well inside 2^53.
+  pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   if (schema) {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();

@@ -8,6 +8,7 @@ import { JobKeyParams, Limit, Seq } from "../schemas.ts";
 import { iso } from "../presenters.ts";
 import { getJobById, getJobByKey, getStats, listLogs, listRequests } from "../../store/jobs.ts";
 import { CONTENT_TYPES, exportItems, type ExportFormat } from "../../export/itemExport.ts";
+import { ClientGone } from "../../export/drained.ts";
 import { queryItems } from "../../store/itemQuery.ts";
 import { CursorParam, ItemQueryParams, itemQueryFor } from "../itemQueryParams.ts";
 
@@ -153,8 +154,9 @@ export function jobDataRoutes(ctx: ApiContext): FastifyPluginAsyncTypebox {
         try {
           await exportItems(ctx.store, job.id, format, res, fields, q);
         } catch (err) {
-          req.log.error({ err }, "export failed");
-          res.destroy(err as Error);
+          if (err instanceof ClientGone) req.log.info({ job: job.id }, "export stopped: the client went away");
+          else req.log.error({ err }, "export failed");
+          res.destroy();
           return;
         }
         res.end();
