@@ -224,7 +224,7 @@ eachDialect("item filter and sort", (dialect) => {
     expect(bad.body.error).toBe("invalid_sort");
   });
 
-  it("joins an export's pages in the database, in order, with the filter and without repeats", async () => {
+  it("pages an export's item texts in order, with the filter and without repeats", async () => {
     const jobId = Number(
       (await t.store.db.selectFrom("jobs").select("id").where("number", "=", 900).executeTakeFirstOrThrow()).id,
     );
@@ -235,7 +235,8 @@ eachDialect("item filter and sort", (dialect) => {
         for await (const page of itemTexts(t.store, jobId, parseItemQuery(filters, undefined, fields), "\n", pageChars)) pages.push(page);
         const want = expected(filters);
         expect(pages.every((p) => p.count > 0)).toBe(true);
-        if (pageChars === 1000 && want.length > 20) expect(pages.length).toBeGreaterThan(3);
+        // SQLite joins pages in the database, sized by their text; PostgreSQL pages by rows.
+        if (dialect === "sqlite" && pageChars === 1000 && want.length > 20) expect(pages.length).toBeGreaterThan(3);
         expect(pages.reduce((n, p) => n + p.count, 0)).toBe(want.length);
         const got = pages.flatMap((p) => p.text.split("\n")).map((l) => JSON.parse(l) as Record<string, unknown>);
         expect(got, `${filters.join()} in pages of ${pageChars} characters`).toEqual(want.map((s) => ITEMS[s - 1]));

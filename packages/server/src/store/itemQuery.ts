@@ -260,9 +260,9 @@ const TEXT_PAGE_ROWS = 2000;
 
 /**
  * Every matching item, a page at a time, each page as one text with its stored items joined by
- * `separator` (JSON exports). Unsorted pages are joined by the database: one string a page
- * instead of a row object and a string per item, which is most of an export's garbage. Pages
- * are sized from the previous one to stay under TEXT_PAGE_CHARS.
+ * `separator` (JSON exports). Unsorted pages on SQLite are joined by the database: one string
+ * a page instead of a row object and a string per item, which is most of an export's garbage.
+ * Those pages are sized from the previous one to stay under TEXT_PAGE_CHARS.
  */
 export async function* itemTexts(
   store: Store,
@@ -271,8 +271,10 @@ export async function* itemTexts(
   separator: string,
   pageChars = TEXT_PAGE_CHARS,
 ): AsyncGenerator<ItemText> {
-  if (q.sort) {
-    for await (const rows of itemPages(store, jobId, q, 500))
+  // On PostgreSQL, string_agg pages cost more round trips and server time than they save:
+  // pages of 2,000 rows joined here were faster (1.05 against 1.39 × raw) for the same memory.
+  if (q.sort || store.dialect === "postgres") {
+    for await (const rows of itemPages(store, jobId, q, q.sort ? 500 : 2000))
       yield { text: rows.map((r) => r.data).join(separator), count: rows.length };
     return;
   }
