@@ -23,7 +23,14 @@ async function loadMain() {
         process.stderr.write(`trawler: could not compile the CLI (${err.message}); running its TypeScript sources\n`);
       }
     }
-    if (entry) return (await import(pathToFileURL(entry).href)).main;
+    // A rebuild in another process may have just removed an old build's files; the sources remain.
+    if (entry) {
+      try {
+        return (await import(pathToFileURL(entry).href)).main;
+      } catch (err) {
+        if (err.code !== "ERR_MODULE_NOT_FOUND") throw err;
+      }
+    }
   }
   const { register } = await import("tsx/esm/api");
   register();
