@@ -56,10 +56,13 @@ describe("trawler serve", () => {
   });
 
   it("exits 2 with the setting's name on an invalid flag or environment value", async () => {
-    const [flag, env] = await Promise.all([
+    const [flag, env, schema] = await Promise.all([
       runCli(["serve", "--port", "http"]),
       runCli(["serve", "--port", "0"], { env: { TRAWLER_SLOTS: "many" } }),
+      runCli(["serve", "--port", "0"], { env: { TRAWLER_DATABASE_SCHEMA: 'x"; drop table jobs' } }),
     ]);
+    expect(schema.code).toBe(2);
+    expect(schema.stderr).toMatch(/^error: Invalid TRAWLER_DATABASE_SCHEMA=.*must be a PostgreSQL schema name/);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe('error: invalid --port "http": must be an integer from 0 to 65535\n');
     expect(env.code).toBe(2);
@@ -173,3 +176,47 @@ export default class Pages extends Spider {
     }
   });
 });
+
+const pgUrl = process.env.TRAWLER_TEST_DATABASE_URL;
+if (!pgUrl) console.log("PostgreSQL: TRAWLER_TEST_DATABASE_URL is not set, skipping TRAWLER_DATABASE_SCHEMA");
+describe.skipIf(!pgUrl)("trawler serve on PostgreSQL", () => {
+  it("keeps its tables in TRAWLER_DATABASE_SCHEMA, created if missing", async () => {
+    const pg = (await import("pg")).default;
+    const schema = `cli_schema_${process.pid}_${Date.now()}`;
+    const data = await tempDir("schema");
+    dirs.push(data);
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--data-dir", data, "--slots", "0"], {
+      cwd: REPO_ROOT,
+      env: cleanEnv({ TRAWLER_LOG_LEVEL: "warn", TRAWLER_DATABASE_URL: pgUrl!, TRAWLER_DATABASE_SCHEMA: schema }),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+          out += d;
+          const m = /Trawler is running at (http:\/\/\S+)/.exec(out);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const created = await fetch(`${url}/api/v1/projects`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "in-schema" }),
+      });
+      expect(created.status).toBe(201);
+      const rows = await client.query("select name from projects", []).catch(() => ({ rows: [] as { name: string }[] }));
+      expect(rows.rows.map((r) => r.name)).not.toContain("in-schema");
+      const inSchema = await client.query(`select name from "${schema}".projects`);
+      expect(inSchema.rows.map((r: { name: string }) => r.name)).toEqual(["in-schema"]);
+    } finally {
+      child.kill("SIGKILL");
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.end();
+    }
+  }, 60_000);
+});
+
