@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDialect, startTestServer, type TestServer } from "./helpers/testServer.ts";
-import { itemTexts, parseItemQuery } from "../src/store/itemQuery.ts";
+import { itemPages, itemTexts, parseItemQuery } from "../src/store/itemQuery.ts";
 
 const N = 57;
 const NAMES = ["Lamp", "lamp shade", "Desk", "desk lamp", "Chair", "Zebra rug", "apple crate"];
@@ -252,4 +252,20 @@ eachDialect("item filter and sort", (dialect) => {
     const lines = (await picked.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([{ qty: 1, price: 37 }, { qty: 2, price: 74 }, { qty: 3, price: 11.5 }]);
   });
+
+  it("pages a sorted export in order across many pages, while the job's tables take writes", async () => {
+    const job = await t.store.db.selectFrom("jobs").select("id").where("number", "=", 900).executeTakeFirstOrThrow();
+    const fields = Object.keys(ITEMS[0]!);
+    for (const [filters, sort] of [[[], "price"], [["name:contains:lamp"], "-price"], [[], "-details.rating"], [["qty:gt:10"], "name"]] as const) {
+      const seqs: number[] = [];
+      for await (const rows of itemPages(t.store, Number(job.id), parseItemQuery([...filters], sort, fields), 7)) {
+        expect(rows.length).toBeLessThanOrEqual(7);
+        seqs.push(...rows.map((r) => Number(r.seq)));
+        // A write to the same store while the export is between pages (the worker keeps writing).
+        await t.store.db.updateTable("jobs").set({ last_activity_at: t.store.now() }).where("id", "=", Number(job.id)).execute();
+      }
+      expect(seqs, `${filters.join()} by ${sort}`).toEqual(expected([...filters], sort));
+    }
+  });
 });
+

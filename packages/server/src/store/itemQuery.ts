@@ -6,6 +6,7 @@
 // matches. A sort pages by keyset on (type rank, number, text, seq) after the row named by an opaque
 // cursor: each page scans the whole job once (a top-N sort, memory bounded by `limit`).
 
+import BetterSqlite3 from "better-sqlite3";
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import type { Store } from "./database.ts";
 import type { Dialect } from "./dialect.ts";
@@ -236,6 +237,10 @@ const num = (r: { seq: number; data: string }) => ({ seq: Number(r.seq), data: r
 
 /** Every matching item, a page at a time in memory (for exports). */
 export async function* itemPages(store: Store, jobId: number, q: ItemQuery, pageSize: number): AsyncGenerator<ItemPage["rows"]> {
+  if (q.sort && store.sqlite) {
+    yield* sortedPagesSqlite(store, jobId, q, q.sort, pageSize);
+    return;
+  }
   let after: number | undefined;
   let cursor: string | undefined;
   for (;;) {
@@ -244,6 +249,34 @@ export async function* itemPages(store: Store, jobId: number, q: ItemQuery, page
     if (page.nextAfter === null && page.nextCursor === null) return;
     after = page.nextAfter ?? undefined;
     cursor = page.nextCursor ?? undefined;
+  }
+}
+
+/**
+ * A sorted export on SQLite: one ordered query, so the job is sorted once instead of once a
+ * page (a cursor page re-sorts every item: a 1M-item sorted export took tens of minutes). It
+ * streams from a read-only connection of its own, because better-sqlite3 refuses writes on a
+ * connection while one of its statements is being iterated, and the worker keeps writing.
+ */
+async function* sortedPagesSqlite(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
+  let query = matching(store, jobId, q.filters, true);
+  for (const k of sortKey(store.dialect, sort)) query = query.orderBy(k, sort.desc ? "desc" : "asc");
+  const compiled = query.compile();
+  const reader = new BetterSqlite3(store.sqlite!.name, { readonly: true, fileMustExist: true });
+  try {
+    reader.pragma("busy_timeout = 5000");
+    const rows = reader.prepare<unknown[], { seq: number; data: string }>(compiled.sql).iterate(...compiled.parameters);
+    let page: { seq: number; data: string }[] = [];
+    for (const row of rows) {
+      page.push(row);
+      if (page.length === pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length) yield page;
+  } finally {
+    reader.close();
   }
 }
 
