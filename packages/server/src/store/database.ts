@@ -98,6 +98,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<St
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A cursor lets one query stream (sorted exports) instead of being paged and re-sorted.
+  const { default: Cursor } = await import("pg-cursor");
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return { db, dialect: "postgres", now: () => nowMs("postgres"), close: () => db.destroy() };
 }

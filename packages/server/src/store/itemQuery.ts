@@ -237,8 +237,8 @@ const num = (r: { seq: number; data: string }) => ({ seq: Number(r.seq), data: r
 
 /** Every matching item, a page at a time in memory (for exports). */
 export async function* itemPages(store: Store, jobId: number, q: ItemQuery, pageSize: number): AsyncGenerator<ItemPage["rows"]> {
-  if (q.sort && store.sqlite) {
-    yield* sortedPagesSqlite(store, jobId, q, q.sort, pageSize);
+  if (q.sort) {
+    yield* store.sqlite ? sortedPagesSqlite(store, jobId, q, q.sort, pageSize) : sortedPagesPostgres(store, jobId, q, q.sort, pageSize);
     return;
   }
   let after: number | undefined;
@@ -252,16 +252,20 @@ export async function* itemPages(store: Store, jobId: number, q: ItemQuery, page
   }
 }
 
-/**
- * A sorted export on SQLite: one ordered query, so the job is sorted once instead of once a
- * page (a cursor page re-sorts every item: a 1M-item sorted export took tens of minutes). It
- * streams from a read-only connection of its own, because better-sqlite3 refuses writes on a
- * connection while one of its statements is being iterated, and the worker keeps writing.
- */
-async function* sortedPagesSqlite(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
+function sorted(store: Store, jobId: number, q: ItemQuery, sort: ItemSort) {
   let query = matching(store, jobId, q.filters, true);
   for (const k of sortKey(store.dialect, sort)) query = query.orderBy(k, sort.desc ? "desc" : "asc");
-  const compiled = query.compile();
+  return query;
+}
+
+/**
+ * Sorted exports run one ordered query, so the job is sorted once instead of once a page (a
+ * cursor page re-sorts every item: a 1M-item sorted export took tens of minutes). On SQLite
+ * it streams from a read-only connection of its own, because better-sqlite3 refuses writes on
+ * a connection while one of its statements is being iterated, and the worker keeps writing.
+ */
+async function* sortedPagesSqlite(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
+  const compiled = sorted(store, jobId, q, sort).compile();
   const reader = new BetterSqlite3(store.sqlite!.name, { readonly: true, fileMustExist: true });
   try {
     reader.pragma("busy_timeout = 5000");
@@ -278,6 +282,19 @@ async function* sortedPagesSqlite(store: Store, jobId: number, q: ItemQuery, sor
   } finally {
     reader.close();
   }
+}
+
+/** On PostgreSQL through a server-side cursor (pg-cursor), on a pooled connection of its own. */
+async function* sortedPagesPostgres(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
+  let page: { seq: number; data: string }[] = [];
+  for await (const row of sorted(store, jobId, q, sort).stream(pageSize)) {
+    page.push({ seq: Number(row.seq), data: row.data });
+    if (page.length === pageSize) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
 }
 
 export interface ItemText {
