@@ -63,9 +63,9 @@ export async function exportItems(
   const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
   if (format === "csv") await write(stringify([columns!.map(csvCell)]));
   if (format === "json") await write("[");
-  // Filtered and sorted pages come from the same query as the items list (store/itemQuery.ts).
+  // Filters and sorts are the items list's own SQL (store/itemQuery.ts).
   if (format !== "csv" && !fields) {
-    // Whole items as JSON: the stored texts, joined by the database and never parsed.
+    // Whole items as JSON: the stored texts, never parsed (on SQLite joined by the database).
     for await (const page of itemTexts(store, jobId, query, format === "json" ? ",\n" : "\n")) {
       if (format === "json") await write(count === 0 ? "\n" : ",\n");
       await write(page.text);

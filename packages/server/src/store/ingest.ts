@@ -3,7 +3,7 @@
 // no row the attempt is stale and nothing is written. Sequence numbers come from those
 // counters, so a resumed job's items continue after the previous run's.
 
-import { sql, type Transaction } from "kysely";
+import { sql, type RawBuilder, type Transaction } from "kysely";
 import type { Store } from "./database.ts";
 import type { Database, LogLinesTable, RequestsTable } from "./schema.ts";
 
@@ -102,42 +102,50 @@ async function writeBatchKysely(store: Store, b: IngestBatch): Promise<void> {
   });
 }
 
+const UNNEST_ROWS = 1000;
+
 /**
- * A batch's rows in one statement per table, each column sent as one array and unnested by
- * PostgreSQL: no object per row or per value on our side (the multi-row INSERT built by Kysely
- * made ~10 objects a value, kept alive for the whole batch's round trips and promoted by V8),
- * and one round trip per table instead of one per 500 rows.
+ * A batch's rows, each column sent as one array and unnested by PostgreSQL, 1,000 rows a
+ * statement: no object per row or per value on our side (the multi-row INSERT built by Kysely
+ * made ~10 objects a value, kept alive for the whole batch's round trips and promoted by V8).
  */
 async function insertRowsPostgres(
   trx: Transaction<Database>,
   b: IngestBatch,
   after: { items_count: number; log_count: number; requests_count: number },
 ): Promise<void> {
-  const size = 1000;
-  const head = (first: number) => sql`${b.jobId}::integer, ${first - 1}::bigint + t.k, ${b.attempt}::integer`;
-  let first = Number(after.items_count) - b.items.length + 1;
-  for (let i = 0; i < b.items.length; i += size, first += size)
-    await sql`insert into items (job_id, seq, attempt, data)
-      select ${head(first)}, t.data
-      from unnest(${b.items.slice(i, i + size)}::text[]) with ordinality as t(data, k)`.execute(trx);
-  first = Number(after.log_count) - b.logs.length + 1;
-  for (let i = 0; i < b.logs.length; i += size, first += size) {
-    const logs = b.logs.slice(i, i + size);
-    await sql`insert into log_lines (job_id, seq, attempt, time, level, message)
-      select ${head(first)}, t.time, t.level, t.message
+  /** Runs `insert` on each slice, with the job, sequence and attempt columns of its first row. */
+  const inSlices = async <T>(rows: T[], total: number, insert: (slice: T[], head: RawBuilder<unknown>) => RawBuilder<unknown>) => {
+    const base = Number(total) - rows.length;
+    for (const [k, slice] of chunks(rows, UNNEST_ROWS).entries()) {
+      const head = sql`${b.jobId}::integer, ${base + k * UNNEST_ROWS}::bigint + t.k, ${b.attempt}::integer`;
+      await insert(slice, head).execute(trx);
+    }
+  };
+  await inSlices(
+    b.items,
+    after.items_count,
+    (items, head) => sql`insert into items (job_id, seq, attempt, data)
+      select ${head}, t.data from unnest(${items}::text[]) with ordinality as t(data, k)`,
+  );
+  await inSlices(
+    b.logs,
+    after.log_count,
+    (logs, head) => sql`insert into log_lines (job_id, seq, attempt, time, level, message)
+      select ${head}, t.time, t.level, t.message
       from unnest(${logs.map((l) => l.time)}::bigint[], ${logs.map((l) => l.level)}::integer[], ${logs.map((l) => l.message)}::text[])
-        with ordinality as t(time, level, message, k)`.execute(trx);
-  }
-  first = Number(after.requests_count) - b.requests.length + 1;
-  for (let i = 0; i < b.requests.length; i += size, first += size) {
-    const reqs = b.requests.slice(i, i + size);
-    await sql`insert into requests (job_id, seq, attempt, url, method, status, size, duration, time, parent, fingerprint)
-      select ${head(first)}, t.url, t.method, t.status, t.size, t.duration, t.time, t.parent, t.fingerprint
+        with ordinality as t(time, level, message, k)`,
+  );
+  await inSlices(
+    b.requests,
+    after.requests_count,
+    (reqs, head) => sql`insert into requests (job_id, seq, attempt, url, method, status, size, duration, time, parent, fingerprint)
+      select ${head}, t.url, t.method, t.status, t.size, t.duration, t.time, t.parent, t.fingerprint
       from unnest(${reqs.map((r) => r.url)}::text[], ${reqs.map((r) => r.method)}::text[], ${reqs.map((r) => r.status)}::integer[],
         ${reqs.map((r) => r.size)}::bigint[], ${reqs.map((r) => r.duration)}::float8[], ${reqs.map((r) => r.time)}::bigint[],
         ${reqs.map((r) => r.parent)}::bigint[], ${reqs.map((r) => r.fingerprint)}::text[])
-        with ordinality as t(url, method, status, size, duration, time, parent, fingerprint, k)`.execute(trx);
-  }
+        with ordinality as t(url, method, status, size, duration, time, parent, fingerprint, k)`,
+  );
 }
 
 /** Rows with their job, attempt and sequence numbers; `total` is the job's count after this batch. */

@@ -30,8 +30,9 @@ export interface ItemQuery {
   filters: ItemFilter[];
   sort?: ItemSort | undefined;
 }
+type ItemRow = { seq: number; data: string };
 export interface ItemPage {
-  rows: { seq: number; data: string }[];
+  rows: ItemRow[];
   nextAfter: number | null;
   nextCursor: string | null;
 }
@@ -233,7 +234,7 @@ export async function queryItems(
   return { rows: rows.map(num), nextAfter: null, nextCursor: rows.length === page.limit && last ? encodeCursor(sort, Number(last.seq)) : null };
 }
 
-const num = (r: { seq: number; data: string }) => ({ seq: Number(r.seq), data: r.data });
+const num = (r: ItemRow) => ({ seq: Number(r.seq), data: r.data });
 
 /** Every matching item, a page at a time in memory (for exports). */
 export async function* itemPages(store: Store, jobId: number, q: ItemQuery, pageSize: number): AsyncGenerator<ItemPage["rows"]> {
@@ -269,27 +270,23 @@ async function* sortedPagesSqlite(store: Store, jobId: number, q: ItemQuery, sor
   const reader = new BetterSqlite3(store.sqlite!.name, { readonly: true, fileMustExist: true });
   try {
     reader.pragma("busy_timeout = 5000");
-    const rows = reader.prepare<unknown[], { seq: number; data: string }>(compiled.sql).iterate(...compiled.parameters);
-    let page: { seq: number; data: string }[] = [];
-    for (const row of rows) {
-      page.push(row);
-      if (page.length === pageSize) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length) yield page;
+    yield* inPages(reader.prepare<unknown[], ItemRow>(compiled.sql).iterate(...compiled.parameters), pageSize);
   } finally {
     reader.close();
   }
 }
 
 /** On PostgreSQL through a server-side cursor (pg-cursor), on a pooled connection of its own. */
-async function* sortedPagesPostgres(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
-  let page: { seq: number; data: string }[] = [];
-  for await (const row of sorted(store, jobId, q, sort).stream(pageSize)) {
-    page.push({ seq: Number(row.seq), data: row.data });
-    if (page.length === pageSize) {
+function sortedPagesPostgres(store: Store, jobId: number, q: ItemQuery, sort: ItemSort, pageSize: number) {
+  return inPages(sorted(store, jobId, q, sort).stream(pageSize), pageSize);
+}
+
+/** Rows read one at a time, handed on `size` at a time. */
+async function* inPages(rows: Iterable<ItemRow> | AsyncIterable<ItemRow>, size: number): AsyncGenerator<ItemRow[]> {
+  let page: ItemRow[] = [];
+  for await (const row of rows) {
+    page.push(row);
+    if (page.length === size) {
       yield page;
       page = [];
     }

@@ -26,36 +26,24 @@ const fields = {
   misfire: Type.Union(MISFIRE_POLICIES.map((p) => Type.Literal(p)), { description: "once: one catch-up job after downtime; skip: none" }),
 };
 
+// Everything but the spider and the cron expression may be left out, on create as on patch.
+const optionalFields = {
+  timezone: Type.Optional(fields.timezone),
+  args: Type.Optional(fields.args),
+  settings: Type.Optional(fields.settings),
+  priority: Type.Optional(fields.priority),
+  tags: Type.Optional(fields.tags),
+  enabled: Type.Optional(fields.enabled),
+  overlap: Type.Optional(fields.overlap),
+  misfire: Type.Optional(fields.misfire),
+};
+
 const CreateBody = Type.Object(
-  {
-    spider: Type.String({ minLength: 1, maxLength: 100 }),
-    cron: fields.cron,
-    timezone: Type.Optional(fields.timezone),
-    args: Type.Optional(fields.args),
-    settings: Type.Optional(fields.settings),
-    priority: Type.Optional(fields.priority),
-    tags: Type.Optional(fields.tags),
-    enabled: Type.Optional(fields.enabled),
-    overlap: Type.Optional(fields.overlap),
-    misfire: Type.Optional(fields.misfire),
-  },
+  { spider: Type.String({ minLength: 1, maxLength: 100 }), cron: fields.cron, ...optionalFields },
   { additionalProperties: false },
 );
 
-const PatchBody = Type.Object(
-  {
-    cron: Type.Optional(fields.cron),
-    timezone: Type.Optional(fields.timezone),
-    args: Type.Optional(fields.args),
-    settings: Type.Optional(fields.settings),
-    priority: Type.Optional(fields.priority),
-    tags: Type.Optional(fields.tags),
-    enabled: Type.Optional(fields.enabled),
-    overlap: Type.Optional(fields.overlap),
-    misfire: Type.Optional(fields.misfire),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+const PatchBody = Type.Object({ cron: Type.Optional(fields.cron), ...optionalFields }, { additionalProperties: false, minProperties: 1 });
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
